@@ -1,0 +1,85 @@
+//! The `x-cloudjobs` extensions: the protocol facts a spec carries for the runtime.
+
+use serde::{Deserialize, Serialize};
+
+/// Root-level `x-cloudjobs`: how every operation of this API travels.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ApiProtocol {
+    /// Whose API this is; selects credentials, endpoints and error handling.
+    pub vendor: Vendor,
+    /// The vendor's service name (Tencent signs with it; Alibaba names the product).
+    pub service: String,
+    /// The API version the vendor expects on every request.
+    pub api_version: String,
+    /// RPC (action named in a header, every call to `/`) or REST.
+    pub style: Style,
+    /// The signing scheme.
+    pub signing: Signing,
+    /// Which vendor's error body the API returns.
+    pub error_envelope: Vendor,
+    /// The endpoint URL; `{region}` stands for the region where the host depends on it.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// A region-specific endpoint template beside a global `endpoint` (Tencent).
+    #[serde(default)]
+    pub regional_endpoint: Option<String>,
+    /// The region used when the caller names none and `endpoint` needs one.
+    #[serde(default)]
+    pub default_region: Option<String>,
+    /// Where bearer-token requests go instead of the spec's path prefix (Oracle's
+    /// OAuth twin of its Basic-auth API).
+    #[serde(default)]
+    pub bearer_path_prefix: Option<String>,
+}
+
+/// A vendor the runtime knows how to talk to.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    /// Alibaba Cloud.
+    Alibaba,
+    /// Tencent Cloud.
+    Tencent,
+    /// Huawei Cloud.
+    Huawei,
+    /// Oracle.
+    Oracle,
+}
+
+/// How an API names the operation being called.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// The action travels in a header or query; the spec's path is `/<Action>`.
+    Rpc,
+    /// The path and method name the operation.
+    Rest,
+}
+
+/// A signing scheme the runtime implements.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Signing {
+    /// Alibaba Cloud V3 signatures.
+    #[serde(rename = "ACS3-HMAC-SHA256")]
+    Acs3HmacSha256,
+    /// Tencent Cloud API 3.0 signatures.
+    #[serde(rename = "TC3-HMAC-SHA256")]
+    Tc3HmacSha256,
+    /// Huawei Cloud AK/SK signatures.
+    #[serde(rename = "SDK-HMAC-SHA256")]
+    SdkHmacSha256,
+    /// HTTP Basic, or a bearer token where `bearer-path-prefix` allows it.
+    #[serde(rename = "HTTP-BASIC")]
+    HttpBasic,
+}
+
+/// One documented vendor error code, from `x-cloudjobs-error-codes`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The code as the vendor sends it.
+    pub code: String,
+    /// The vendor's description.
+    pub description: String,
+}
