@@ -48,10 +48,8 @@ impl fmt::Display for SpecPath {
             match segment {
                 Segment::Index(index) => write!(f, "[{index}]")?,
                 Segment::Key(key) => {
-                    let plain = !key.is_empty()
-                        && key
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$');
+                    let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$')
+                        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$');
                     if plain {
                         if position > 0 {
                             f.write_str(".")?;
@@ -178,19 +176,22 @@ fn is_key_line(text: &str, key: &str) -> bool {
 /// the path as far as the text allows and returns the deepest line it reached,
 /// so a path into a flow-style value (`{a: 1}`) still points at its line.
 pub(crate) fn locate_line(text: &str, path: &SpecPath) -> Option<usize> {
+    if path.0.is_empty() {
+        // A problem with the whole document is reported at its first line.
+        return Some(1);
+    }
     let tokens = tokens(text);
     let (mut start, mut end) = (0usize, tokens.len());
     let mut parent_indent: Option<usize> = None;
     let mut best = None;
     for segment in &path.0 {
-        let child_indent = tokens[start..end]
-            .iter()
-            .find(|t| parent_indent.is_none_or(|p| t.indent > p))
-            .map(|t| t.indent);
+        let child_indent =
+            tokens[start..end].iter().find(|t| parent_indent.is_none_or(|p| t.indent > p)).map(|t| t.indent);
         let Some(child_indent) = child_indent else { return best };
         let found = match segment {
-            Segment::Key(key) => (start..end)
-                .find(|&i| tokens[i].indent == child_indent && is_key_line(tokens[i].text, key)),
+            Segment::Key(key) => {
+                (start..end).find(|&i| tokens[i].indent == child_indent && is_key_line(tokens[i].text, key))
+            }
             Segment::Index(index) => (start..end)
                 .filter(|&i| tokens[i].indent == child_indent && tokens[i].text == "-")
                 .nth(*index),

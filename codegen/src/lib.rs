@@ -49,7 +49,9 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
         .with_tag(progenitor_impl::TagStyle::Merged)
         .with_hooks(progenitor_impl::HooksMode::Expected)
         .with_inner_type(quote!(cloudjobs_core::ClientConfig))
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // Callers compare statuses and whole responses; every type supports it.
+        .with_derive("PartialEq");
     for open in &open_enums {
         settings.with_replacement(
             &open.name,

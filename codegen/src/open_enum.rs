@@ -22,7 +22,10 @@ fn variant_name(value: &str) -> String {
         .filter(|word| !word.is_empty())
         .map(|word| {
             let mut chars = word.chars();
-            chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -46,7 +49,10 @@ pub(crate) fn collect(document: &Value, problems: &mut Problems) -> Vec<OpenEnum
             } else if variant == "Unknown" {
                 problems.push(&at.index(i), "`Unknown` is reserved for values the spec does not list");
             } else if let Some(other) = seen.insert(variant.clone(), value) {
-                problems.push(&at.index(i), format!("`{value}` and `{other}` both become the variant `{variant}`"));
+                problems.push(
+                    &at.index(i),
+                    format!("`{value}` and `{other}` both become the variant `{variant}`"),
+                );
             }
         }
         out.push(OpenEnum {

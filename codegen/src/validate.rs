@@ -41,25 +41,89 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 const ROOT_KEYS: &[&str] =
     &["openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"];
 const PATH_ITEM_KEYS: &[&str] = &[
-    "summary", "description", "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    "servers", "parameters", "$ref",
+    "summary",
+    "description",
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "servers",
+    "parameters",
+    "$ref",
 ];
 const OPERATION_KEYS: &[&str] = &[
-    "tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody",
-    "responses", "callbacks", "deprecated", "security", "servers",
+    "tags",
+    "summary",
+    "description",
+    "externalDocs",
+    "operationId",
+    "parameters",
+    "requestBody",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "security",
+    "servers",
 ];
 const PARAMETER_KEYS: &[&str] = &[
-    "name", "in", "description", "required", "deprecated", "allowEmptyValue", "style", "explode",
-    "allowReserved", "schema", "example", "examples", "content", "$ref",
+    "name",
+    "in",
+    "description",
+    "required",
+    "deprecated",
+    "allowEmptyValue",
+    "style",
+    "explode",
+    "allowReserved",
+    "schema",
+    "example",
+    "examples",
+    "content",
+    "$ref",
 ];
 const RESPONSE_KEYS: &[&str] = &["description", "headers", "content", "links", "$ref"];
 const MEDIA_TYPE_KEYS: &[&str] = &["schema", "example", "examples", "encoding"];
 const SCHEMA_KEYS: &[&str] = &[
-    "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties",
-    "minProperties", "required", "enum", "type", "allOf", "oneOf", "anyOf", "not", "items",
-    "properties", "additionalProperties", "description", "format", "default", "nullable",
-    "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated", "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+    "$ref",
 ];
 
 /// Parses YAML text into JSON, keeping the parser's line number on failure.
@@ -79,7 +143,9 @@ fn yaml_to_json(value: &serde_yaml::Value, path: &SpecPath, p: &Problems) -> Res
     Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(*b),
-        Y::Number(n) => serde_json::to_value(n).map_err(|e| p.error(path, format!("unusable number: {e}")))?,
+        Y::Number(n) => {
+            serde_json::to_value(n).map_err(|e| p.error(path, format!("unusable number: {e}")))?
+        }
         Y::String(s) => Value::String(s.clone()),
         Y::Sequence(items) => Value::Array(
             items
@@ -103,7 +169,9 @@ fn yaml_to_json(value: &serde_yaml::Value, path: &SpecPath, p: &Problems) -> Res
             }
             Value::Object(out)
         }
-        Y::Tagged(tagged) => return Err(p.error(path, format!("YAML tag {} is not allowed in a spec", tagged.tag))),
+        Y::Tagged(tagged) => {
+            return Err(p.error(path, format!("YAML tag {} is not allowed in a spec", tagged.tag)));
+        }
     })
 }
 
@@ -151,12 +219,19 @@ pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
                 format!("OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0.x; write 3.0.3"),
             ));
         }
-        None => return Err(problems.error(&root.key("openapi"), "missing `openapi: 3.0.3` (the version must be a string)")),
+        None => {
+            return Err(problems
+                .error(&root.key("openapi"), "missing `openapi: 3.0.3` (the version must be a string)"));
+        }
     }
     let Some(x_cloudjobs) = root_map.get("x-cloudjobs") else {
-        return Err(problems.error(&root, "missing the `x-cloudjobs` extension that tells the runtime how this API travels"));
+        return Err(problems.error(
+            &root,
+            "missing the `x-cloudjobs` extension that tells the runtime how this API travels",
+        ));
     };
-    let protocol: ApiProtocol = typed(x_cloudjobs, &root.key("x-cloudjobs"), &problems, "x-cloudjobs extension")?;
+    let protocol: ApiProtocol =
+        typed(x_cloudjobs, &root.key("x-cloudjobs"), &problems, "x-cloudjobs extension")?;
     let openapi: openapiv3::OpenAPI = typed(&document, &root, &problems, "OpenAPI 3.0 document")?;
 
     check_protocol(&protocol, &document, &mut problems);
@@ -179,7 +254,10 @@ fn check_protocol(protocol: &ApiProtocol, document: &Value, problems: &mut Probl
     if protocol.signing != expected_signing {
         problems.push(
             &at.key("signing"),
-            format!("vendor {:?} signs with {expected_signing:?}, not {:?}", protocol.vendor, protocol.signing),
+            format!(
+                "vendor {:?} signs with {expected_signing:?}, not {:?}",
+                protocol.vendor, protocol.signing
+            ),
         );
     }
     if protocol.endpoint.is_none() && protocol.vendor != Vendor::Oracle {
@@ -189,12 +267,11 @@ fn check_protocol(protocol: &ApiProtocol, document: &Value, problems: &mut Probl
     if templated(&protocol.endpoint) && protocol.default_region.is_none() {
         problems.push(&at.key("endpoint"), "an endpoint with `{region}` needs `default-region`");
     }
-    if let Some(regional) = &protocol.regional_endpoint {
-        if !regional.contains("{region}") {
-            problems.push(&at.key("regional-endpoint"), "`regional-endpoint` must contain `{region}`");
-        }
+    if protocol.regional_endpoint.as_deref().is_some_and(|regional| !regional.contains("{region}")) {
+        problems.push(&at.key("regional-endpoint"), "`regional-endpoint` must contain `{region}`");
     }
-    for (key, value) in [("endpoint", &protocol.endpoint), ("regional-endpoint", &protocol.regional_endpoint)] {
+    for (key, value) in [("endpoint", &protocol.endpoint), ("regional-endpoint", &protocol.regional_endpoint)]
+    {
         if value.as_deref().is_some_and(|v| !v.starts_with("https://")) {
             problems.push(&at.key(key), "vendor endpoints must use https://");
         }
@@ -225,11 +302,11 @@ fn unknown_keys(value: &Value, path: &SpecPath, known: &[&str], problems: &mut P
     }
 }
 
-fn entries<'v>(value: Option<&'v Value>) -> impl Iterator<Item = (&'v String, &'v Value)> {
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
     value.and_then(Value::as_object).into_iter().flatten()
 }
 
-fn items<'v>(value: Option<&'v Value>) -> impl Iterator<Item = (usize, &'v Value)> {
+fn items(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
     value.and_then(Value::as_array).into_iter().flatten().enumerate()
 }
 
@@ -275,9 +352,8 @@ fn check_refs(document: &Value, value: &Value, path: &SpecPath, problems: &mut P
                         &path.key("$ref"),
                         format!("`{r}` points outside this file; specs must be self-contained"),
                     ),
-                    Some(r) if resolve_pointer(document, r).is_none() => {
-                        problems.push(&path.key("$ref"), format!("`{r}` does not resolve to anything in this file"))
-                    }
+                    Some(r) if resolve_pointer(document, r).is_none() => problems
+                        .push(&path.key("$ref"), format!("`{r}` does not resolve to anything in this file")),
                     Some(_) => {}
                     None => problems.push(&path.key("$ref"), "`$ref` must be a string"),
                 }
@@ -325,7 +401,11 @@ fn schemas(document: &Value) -> Vec<(SpecPath, &Value, bool)> {
     for (name, schema) in entries(document.pointer("/components/schemas")) {
         walk(schema, root.key("components").key("schemas").key(name.clone()), true, &mut out);
     }
-    fn parameter_schemas<'v>(parameters: Option<&'v Value>, at: &SpecPath, out: &mut Vec<(SpecPath, &'v Value, bool)>) {
+    fn parameter_schemas<'v>(
+        parameters: Option<&'v Value>,
+        at: &SpecPath,
+        out: &mut Vec<(SpecPath, &'v Value, bool)>,
+    ) {
         for (i, parameter) in items(parameters) {
             if let Some(schema) = parameter.get("schema") {
                 walk(schema, at.key("parameters").index(i).key("schema"), false, out);
@@ -341,7 +421,12 @@ fn schemas(document: &Value) -> Vec<(SpecPath, &Value, bool)> {
             parameter_schemas(operation.get("parameters"), &at, &mut out);
             for (media, body) in entries(operation.pointer("/requestBody/content")) {
                 if let Some(schema) = body.get("schema") {
-                    walk(schema, at.key("requestBody").key("content").key(media.clone()).key("schema"), false, &mut out);
+                    walk(
+                        schema,
+                        at.key("requestBody").key("content").key(media.clone()).key("schema"),
+                        false,
+                        &mut out,
+                    );
                 }
             }
             for (code, response) in entries(operation.get("responses")) {
@@ -382,7 +467,9 @@ fn check_schemas(document: &Value, problems: &mut Problems) {
                     &path.key("enum"),
                     "an enum must be a named schema under components/schemas, so that it can be generated as an open type",
                 );
-            } else if kind != Some("string") || !values.as_array().is_some_and(|v| v.iter().all(Value::is_string)) {
+            } else if kind != Some("string")
+                || !values.as_array().is_some_and(|v| v.iter().all(Value::is_string))
+            {
                 problems.push(&path.key("enum"), "only string enums are supported (they become open types)");
             }
         }
@@ -436,26 +523,49 @@ fn check_operations(
             let operation = &item[method];
             let at = at_path.key(method);
             let Some(operation_id) = operation.get("operationId").and_then(Value::as_str) else {
-                problems.push(&at, "missing `operationId`: use the vendor's own operation name");
+                let near_miss = operation
+                    .as_object()
+                    .and_then(|map| map.keys().find(|key| key.eq_ignore_ascii_case("operationId")));
+                match near_miss {
+                    Some(key) => problems.push(
+                        &at.key(key.clone()),
+                        format!("missing `operationId` (found `{key}`; keys are case-sensitive)"),
+                    ),
+                    None => problems.push(&at, "missing `operationId`: use the vendor's own operation name"),
+                }
                 continue;
             };
             if !operation_id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                 || !operation_id.chars().all(|c| c.is_ascii_alphanumeric())
             {
-                problems.push(&at.key("operationId"), format!("operationId `{operation_id}` must be letters and digits, starting with a letter"));
+                problems.push(
+                    &at.key("operationId"),
+                    format!(
+                        "operationId `{operation_id}` must be letters and digits, starting with a letter"
+                    ),
+                );
             }
             if let Some(first) = seen_ids.insert(operation_id.to_owned(), at.clone()) {
-                problems.push(&at.key("operationId"), format!("operationId `{operation_id}` is already used at {first}"));
+                problems.push(
+                    &at.key("operationId"),
+                    format!("operationId `{operation_id}` is already used at {first}"),
+                );
             }
 
             let action = operation.get("x-cloudjobs-action").map(|a| a.as_str().map(str::to_owned));
             let action = match (protocol.style, action) {
                 (Style::Rpc, Some(Some(action))) => {
                     if action != operation_id {
-                        problems.push(&at.key("x-cloudjobs-action"), format!("the action `{action}` must equal the operationId `{operation_id}`"));
+                        problems.push(
+                            &at.key("x-cloudjobs-action"),
+                            format!("the action `{action}` must equal the operationId `{operation_id}`"),
+                        );
                     }
                     if *path_key != format!("/{action}") {
-                        problems.push(&at_path, format!("an RPC operation's path must be `/{action}`, its action name"));
+                        problems.push(
+                            &at_path,
+                            format!("an RPC operation's path must be `/{action}`, its action name"),
+                        );
                     }
                     Some(action)
                 }
@@ -464,11 +574,15 @@ fn check_operations(
                     None
                 }
                 (Style::Rpc, None) => {
-                    problems.push(&at, "an RPC operation needs `x-cloudjobs-action`, the vendor's action name");
+                    problems
+                        .push(&at, "an RPC operation needs `x-cloudjobs-action`, the vendor's action name");
                     None
                 }
                 (Style::Rest, Some(_)) => {
-                    problems.push(&at.key("x-cloudjobs-action"), "a REST operation is named by its path; remove `x-cloudjobs-action`");
+                    problems.push(
+                        &at.key("x-cloudjobs-action"),
+                        "a REST operation is named by its path; remove `x-cloudjobs-action`",
+                    );
                     None
                 }
                 (Style::Rest, None) => None,
@@ -516,7 +630,8 @@ fn check_path_parameters(
         }
         let Some(name) = parameter.get("name").and_then(Value::as_str) else { continue };
         if !template.contains(name) {
-            problems.push(&where_, format!("path parameter `{name}` does not appear in the path `{path_key}`"));
+            problems
+                .push(&where_, format!("path parameter `{name}` does not appear in the path `{path_key}`"));
         }
         if parameter.get("required") != Some(&Value::Bool(true)) {
             problems.push(&where_, format!("path parameter `{name}` must have `required: true`"));
@@ -524,7 +639,10 @@ fn check_path_parameters(
         declared.insert(name.to_owned());
     }
     for name in template.difference(&declared) {
-        problems.push(at, format!("the path `{path_key}` uses `{{{name}}}`, which no parameter declares with `in: path`"));
+        problems.push(
+            at,
+            format!("the path `{path_key}` uses `{{{name}}}`, which no parameter declares with `in: path`"),
+        );
     }
 }
 
@@ -536,11 +654,15 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
     if let Some(body) = operation.get("requestBody") {
         let shape = body_shape(document, body);
         if shape.len() > 1 {
-            problems.push(&at.key("requestBody").key("content"), "a request body may have only one content type");
+            problems
+                .push(&at.key("requestBody").key("content"), "a request body may have only one content type");
         }
         for (media, _) in &shape {
             if media != "application/json" {
-                problems.push(&at.key("requestBody").key("content").key(media.clone()), "only application/json bodies are supported");
+                problems.push(
+                    &at.key("requestBody").key("content").key(media.clone()),
+                    "only application/json bodies are supported",
+                );
             }
         }
     }
@@ -552,7 +674,10 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
             && code.starts_with(['1', '2', '3', '4', '5'])
             && (code[1..].chars().all(|c| c.is_ascii_digit()) || &code[1..] == "XX");
         if code == "default" {
-            problems.push(&where_, "`default` responses are not supported: declare the error codes or ranges (`4XX`, `5XX`)");
+            problems.push(
+                &where_,
+                "`default` responses are not supported: declare the error codes or ranges (`4XX`, `5XX`)",
+            );
             continue;
         }
         if !valid_code {
@@ -562,7 +687,10 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
         let shape = body_shape(document, response);
         for (media, _) in &shape {
             if media != "application/json" {
-                problems.push(&where_.key("content").key(media.clone()), "only application/json bodies are supported");
+                problems.push(
+                    &where_.key("content").key(media.clone()),
+                    "only application/json bodies are supported",
+                );
             }
         }
         let slot = if is_success(code) { &mut success } else { &mut failure };

@@ -80,10 +80,10 @@ pub fn apis(root: &Path) -> Result<Vec<Api>, RegenError> {
     let mut names = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| RegenError::Io(specs.clone(), e))?.path();
-        if path.extension().is_some_and(|ext| ext == "yaml") {
-            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                names.push(stem.to_owned());
-            }
+        if path.extension().is_some_and(|ext| ext == "yaml")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            names.push(stem.to_owned());
         }
     }
     names.sort();

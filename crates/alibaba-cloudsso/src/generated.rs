@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Alibaba Cloud's common error envelope, returned with HTTP 4xx and 5xx.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlibabaError {
         ///Details of a RAM permission denial, when the service sends them.
         #[serde(
@@ -53,7 +53,7 @@ pub mod types {
         }
     }
     ///The returned results.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTaskStatusResponse {
         ///The request ID.
         #[serde(rename = "RequestId")]
@@ -67,7 +67,7 @@ pub mod types {
         }
     }
     ///The status information about the task.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaskStatus {
         ///The end time of the task.
         #[serde(

@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Alibaba Cloud's common error envelope, returned with HTTP 4xx and 5xx.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AlibabaError {
         ///Details of a RAM permission denial, when the service sends them.
         #[serde(
@@ -53,7 +53,7 @@ pub mod types {
         }
     }
     ///The reason for the error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorReason {
         ///The error code.
         #[serde(
@@ -80,7 +80,7 @@ pub mod types {
         }
     }
     ///The response of GetIdentityProviderStatusCheckJob.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetIdentityProviderStatusCheckJobResponse {
         #[serde(rename = "IdentityProviderStatusCheckJob")]
         pub identity_provider_status_check_job: IdentityProviderStatusCheckJob,
@@ -94,7 +94,7 @@ pub mod types {
         }
     }
     ///The information about the IdP status check job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IdentityProviderStatusCheckJob {
         ///The result of the check task.
         #[serde(
@@ -146,7 +146,7 @@ pub mod types {
         }
     }
     ///The result of one status check subtask.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobCheckItem {
         #[serde(
             rename = "ErrorReason",

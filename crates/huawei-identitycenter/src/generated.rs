@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Parameters in the response body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetIdentityCenterServiceStatusResponse {
         ///IAM Identity Center service instance status.
         #[serde(rename = "serviceStatus")]
@@ -24,7 +24,7 @@ pub mod types {
         }
     }
     ///Huawei Cloud's error body for status codes 400, 403 and 404. Only a 403 carries encoded_authorization_message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HuaweiError {
         ///Encrypted error message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,7 +45,7 @@ pub mod types {
         }
     }
     ///Reason why the IAM Identity Center service instance is in a state. The page documents an array of strings and its sample sends one string: both are accepted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ServiceStatusReasons {
         String(::std::string::String),

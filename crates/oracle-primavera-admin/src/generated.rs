@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Company or organization record used by Cloud Administration APIs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CompanyRo {
         ///Role or product associations for the company.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -48,7 +48,7 @@ pub mod types {
         }
     }
     ///Application role assigned to a user or company.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RoleRo {
         ///Display name of the role.
         #[serde(
@@ -69,7 +69,7 @@ pub mod types {
         }
     }
     ///Summary password policy associated with a company. Oracle's page does not list its fields, so any are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ShortPasswordPolicyRo(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -98,7 +98,7 @@ pub mod types {
         }
     }
     ///User create, update, delete request payload and job result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserDataStore {
         ///Users to create.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -145,7 +145,7 @@ pub mod types {
         }
     }
     ///User record used by Cloud Administration user management APIs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserRo {
         ///Whether the user must change the password at the next login.
         #[serde(

@@ -1,0 +1,82 @@
+//! Helpers shared by the modules of the workspace's integration tests.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The workspace root, where `specs/` and `crates/` live.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root").to_path_buf()
+}
+
+fn is_empty_collection(value: &Value) -> bool {
+    value.as_array().is_some_and(Vec::is_empty) || value.as_object().is_some_and(serde_json::Map::is_empty)
+}
+
+/// The first place where `actual` differs from `expected`, as a key path such
+/// as `TaskStatus.EndTime` with both values, or `None` when they are equal.
+pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
+    fn walk(expected: &Value, actual: &Value, path: &str) -> Option<String> {
+        let here = if path.is_empty() { "(root)" } else { path };
+        match (expected, actual) {
+            (Value::Object(a), Value::Object(b)) => {
+                for (key, value) in a {
+                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let difference = match b.get(key) {
+                        Some(other) => walk(value, other, &child),
+                        // The generated types leave out optional empty lists and
+                        // maps when encoding; absent and empty mean the same there.
+                        None if is_empty_collection(value) => None,
+                        None => Some(format!("{child}: expected {value}, missing after the round trip")),
+                    };
+                    if difference.is_some() {
+                        return difference;
+                    }
+                }
+                b.keys()
+                    .find(|key| !a.contains_key(*key))
+                    .map(|key| format!("{here}.{key}: appeared after the round trip as {}", b[key]))
+            }
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                a.iter().zip(b).enumerate().find_map(|(i, (x, y))| walk(x, y, &format!("{path}[{i}]")))
+            }
+            _ if expected == actual => None,
+            _ => Some(format!("{here}: expected {expected}, got {actual}")),
+        }
+    }
+    walk(expected, actual, "")
+}
+
+/// Decodes `example` as `T` and encodes it again, failing with the key path
+/// of the first difference. Returns the typed value's `Debug` form.
+pub fn round_trip<T>(example: &Value) -> Result<String, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    let typed: T = serde_json::from_value(example.clone()).map_err(|e| format!("does not decode: {e}"))?;
+    let again = serde_json::to_value(&typed).map_err(|e| format!("does not encode: {e}"))?;
+    match first_difference(example, &again) {
+        Some(difference) => Err(format!("changes in a round trip at {difference}")),
+        None => Ok(format!("{typed:#?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+    use serde_json::json;
+
+    #[test]
+    fn reports_the_key_path_of_a_difference() {
+        let expected = json!({"A": {"B": [1, {"C": "x"}]}});
+        assert_eq!(first_difference(&expected, &expected), None);
+        let changed = json!({"A": {"B": [1, {"C": "y"}]}});
+        assert_eq!(first_difference(&expected, &changed).unwrap(), r#"A.B[1].C: expected "x", got "y""#);
+        let missing = json!({"A": {}});
+        assert!(first_difference(&expected, &missing).unwrap().starts_with("A.B: expected"));
+        let emptied = json!({"A": {"B": [1, {"C": "x"}], "E": []}});
+        assert_eq!(first_difference(&emptied, &expected), None, "an empty list may be left out");
+        let extra = json!({"A": {"B": [1, {"C": "x"}], "D": 1}});
+        assert_eq!(first_difference(&expected, &extra).unwrap(), "A.D: appeared after the round trip as 1");
+    }
+}

@@ -1,0 +1,410 @@
+//! Broken specs: each gives a located error, never a panic, and writes nothing.
+
+use std::fs;
+use std::panic::catch_unwind;
+
+use cloudjobs_codegen::SpecError;
+
+/// A valid RPC spec; each RPC case breaks it in one place.
+const RPC: &str = r##"openapi: 3.0.3
+info:
+  title: Broken fixture
+  description: A valid spec that each case breaks in one place.
+  version: "2021-05-15"
+x-cloudjobs:
+  vendor: alibaba
+  service: fixture
+  api-version: "2021-05-15"
+  style: rpc
+  signing: ACS3-HMAC-SHA256
+  error-envelope: alibaba
+  endpoint: https://fixture.{region}.aliyuncs.com
+  default-region: cn-shanghai
+paths:
+  /GetTaskStatus:
+    post:
+      operationId: GetTaskStatus
+      description: Reads a task.
+      x-cloudjobs-action: GetTaskStatus
+      parameters:
+        - name: TaskId
+          in: query
+          required: true
+          description: The task.
+          schema:
+            type: string
+      responses:
+        "200":
+          description: The task.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Task"
+        4XX:
+          description: Rejected.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Error"
+components:
+  schemas:
+    Task:
+      type: object
+      description: A task.
+      properties:
+        Status:
+          type: string
+          description: The status.
+        Count:
+          type: integer
+          format: int32
+          description: A count.
+    Error:
+      type: object
+      description: The error body.
+      properties:
+        Code:
+          type: string
+          description: The code.
+"##;
+
+/// A valid REST spec with a path parameter; each REST case breaks it in one place.
+const REST: &str = r##"openapi: 3.0.3
+info:
+  title: Broken fixture
+  description: A valid spec that each case breaks in one place.
+  version: v1
+x-cloudjobs:
+  vendor: oracle
+  service: fixture
+  api-version: v1
+  style: rest
+  signing: HTTP-BASIC
+  error-envelope: oracle
+paths:
+  /jobs/{jobId}:
+    get:
+      operationId: GetJob
+      description: Reads a job.
+      parameters:
+        - name: jobId
+          in: path
+          required: true
+          description: The job.
+          schema:
+            type: string
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Job"
+  /jobs:
+    get:
+      operationId: ListJobs
+      description: Lists jobs.
+      responses:
+        "200":
+          description: The jobs.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Job"
+components:
+  schemas:
+    Job:
+      type: object
+      description: A job.
+      properties:
+        message:
+          type: string
+          description: What the job says.
+    Other:
+      type: object
+      description: Another body.
+      properties:
+        note:
+          type: string
+          description: A note.
+"##;
+
+struct Case {
+    name: &'static str,
+    base: &'static str,
+    find: &'static str,
+    replace: &'static str,
+    /// The location the error must name.
+    path: &'static str,
+    /// Text the error message must contain.
+    message: &'static str,
+    /// Text the reported line must contain.
+    line: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unresolvable $ref",
+        base: RPC,
+        find: "$ref: \"#/components/schemas/Task\"",
+        replace: "$ref: \"#/components/schemas/Tsk\"",
+        path: r#"paths["/GetTaskStatus"].post.responses["200"].content["application/json"].schema.$ref"#,
+        message: "`#/components/schemas/Tsk` does not resolve",
+        line: "Tsk",
+    },
+    Case {
+        name: "$ref to another file",
+        base: RPC,
+        find: "$ref: \"#/components/schemas/Task\"",
+        replace: "$ref: \"other.yaml#/components/schemas/Task\"",
+        path: r#"paths["/GetTaskStatus"].post.responses["200"].content["application/json"].schema.$ref"#,
+        message: "points outside this file",
+        line: "other.yaml",
+    },
+    Case {
+        name: "missing operation id",
+        base: RPC,
+        find: "      operationId: GetTaskStatus\n",
+        replace: "",
+        path: r#"paths["/GetTaskStatus"].post"#,
+        message: "missing `operationId`",
+        line: "post:",
+    },
+    Case {
+        name: "misspelled operationID",
+        base: RPC,
+        find: "operationId: GetTaskStatus",
+        replace: "operationID: GetTaskStatus",
+        path: r#"paths["/GetTaskStatus"].post.operationID"#,
+        message: "unknown key `operationID` (did you mean `operationId`?)",
+        line: "operationID",
+    },
+    Case {
+        name: "duplicate operation id",
+        base: REST,
+        find: "operationId: ListJobs",
+        replace: "operationId: GetJob",
+        path: r#"paths["/jobs"].get.operationId"#,
+        message: "operationId `GetJob` is already used at paths[\"/jobs/{jobId}\"].get",
+        line: "operationId: GetJob",
+    },
+    Case {
+        name: "OpenAPI 3.1 document",
+        base: RPC,
+        find: "openapi: 3.0.3",
+        replace: "openapi: 3.1.0",
+        path: "openapi",
+        message: "OpenAPI 3.1.0 is not supported",
+        line: "openapi:",
+    },
+    Case {
+        name: "YAML syntax error",
+        base: RPC,
+        find: "  title: Broken fixture",
+        replace: "  title: [Broken fixture",
+        path: "(document root)",
+        // The parser notices on the next line and names where the sequence began.
+        message: "not valid YAML: did not find expected ',' or ']' at line 4 column 14, while parsing a flow sequence at line 3",
+        line: "description: A valid spec",
+    },
+    Case {
+        name: "undeclared path parameter",
+        base: REST,
+        find: "      parameters:\n        - name: jobId\n          in: path\n          required: true\n          description: The job.\n          schema:\n            type: string\n",
+        replace: "",
+        path: r#"paths["/jobs/{jobId}"].get"#,
+        message: "uses `{jobId}`, which no parameter declares",
+        line: "get:",
+    },
+    Case {
+        name: "path parameter not required",
+        base: REST,
+        find: "          in: path\n          required: true",
+        replace: "          in: path\n          required: false",
+        path: r#"paths["/jobs/{jobId}"].get.parameters[0]"#,
+        message: "must have `required: true`",
+        line: "name: jobId",
+    },
+    Case {
+        name: "two success schemas",
+        base: REST,
+        find: "                $ref: \"#/components/schemas/Job\"\n  /jobs:",
+        replace: "                $ref: \"#/components/schemas/Job\"\n        \"202\":\n          description: Running.\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/Other\"\n  /jobs:",
+        path: r#"paths["/jobs/{jobId}"].get.responses["202"]"#,
+        message: "every success response must have the same body schema",
+        line: "\"202\":",
+    },
+    Case {
+        name: "two request content types",
+        base: RPC,
+        find: "      responses:\n",
+        replace: "      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: \"#/components/schemas/Task\"\n          application/xml:\n            schema:\n              $ref: \"#/components/schemas/Task\"\n      responses:\n",
+        path: r#"paths["/GetTaskStatus"].post.requestBody.content"#,
+        message: "only one content type",
+        line: "content:",
+    },
+    Case {
+        name: "default response",
+        base: RPC,
+        find: "        4XX:",
+        replace: "        default:",
+        path: r#"paths["/GetTaskStatus"].post.responses.default"#,
+        message: "`default` responses are not supported",
+        line: "default:",
+    },
+    Case {
+        name: "integer without format",
+        base: RPC,
+        find: "          format: int32\n",
+        replace: "",
+        path: "components.schemas.Task.properties.Count",
+        message: "integer without `format`",
+        line: "Count:",
+    },
+    Case {
+        name: "inline enum",
+        base: RPC,
+        find: "          description: The status.\n",
+        replace: "          description: The status.\n          enum: [Running, Done]\n",
+        path: "components.schemas.Task.properties.Status.enum",
+        message: "must be a named schema under components/schemas",
+        line: "enum:",
+    },
+    Case {
+        name: "additionalProperties false",
+        base: RPC,
+        find: "      description: A task.\n",
+        replace: "      description: A task.\n      additionalProperties: false\n",
+        path: "components.schemas.Task.additionalProperties",
+        message: "reject any field a vendor adds later",
+        line: "additionalProperties",
+    },
+    Case {
+        name: "RPC path differs from the action",
+        base: RPC,
+        find: "  /GetTaskStatus:",
+        replace: "  /GetTask:",
+        path: r#"paths["/GetTask"]"#,
+        message: "path must be `/GetTaskStatus`",
+        line: "/GetTask:",
+    },
+    Case {
+        name: "RPC operation without action",
+        base: RPC,
+        find: "      x-cloudjobs-action: GetTaskStatus\n",
+        replace: "",
+        path: r#"paths["/GetTaskStatus"].post"#,
+        message: "needs `x-cloudjobs-action`",
+        line: "post:",
+    },
+    Case {
+        name: "missing x-cloudjobs",
+        base: RPC,
+        find: "x-cloudjobs:\n",
+        replace: "x-cloudjob:\n",
+        path: "(document root)",
+        message: "missing the `x-cloudjobs` extension",
+        line: "",
+    },
+    Case {
+        name: "unknown signing scheme",
+        base: RPC,
+        find: "  signing: ACS3-HMAC-SHA256",
+        replace: "  signing: HMAC-SHA1",
+        path: "x-cloudjobs.signing",
+        message: "unknown variant `HMAC-SHA1`",
+        line: "signing:",
+    },
+    Case {
+        name: "signing scheme of another vendor",
+        base: RPC,
+        find: "  vendor: alibaba",
+        replace: "  vendor: tencent",
+        path: "x-cloudjobs.signing",
+        message: "vendor Tencent signs with",
+        line: "signing:",
+    },
+    Case {
+        name: "info.version differs from api-version",
+        base: RPC,
+        find: "  version: \"2021-05-15\"",
+        replace: "  version: \"2021-05-16\"",
+        path: "info.version",
+        message: "must equal x-cloudjobs.api-version",
+        line: "version:",
+    },
+];
+
+fn broken(case: &Case) -> String {
+    assert!(case.base.contains(case.find), "{}: the base spec lacks {:?}", case.name, case.find);
+    case.base.replacen(case.find, case.replace, 1)
+}
+
+#[test]
+fn the_base_specs_are_valid() {
+    cloudjobs_codegen::generate("rpc.yaml", RPC).unwrap();
+    cloudjobs_codegen::generate("rest.yaml", REST).unwrap();
+}
+
+#[test]
+fn every_broken_spec_gives_a_located_error_without_panicking() {
+    assert!(CASES.len() >= 10);
+    for case in CASES {
+        let text = broken(case);
+        let result = catch_unwind(|| cloudjobs_codegen::generate("specs/broken.yaml", &text));
+        let error: SpecError = match result {
+            Err(_) => panic!("{}: the generator panicked", case.name),
+            Ok(Ok(_)) => panic!("{}: the broken spec was accepted", case.name),
+            Ok(Err(error)) => error,
+        };
+        assert_eq!(error.file, "specs/broken.yaml", "{}", case.name);
+        assert_eq!(error.path.to_string(), case.path, "{}: {error}", case.name);
+        assert!(error.message.contains(case.message), "{}: {error}", case.name);
+        let line = error.line.unwrap_or_else(|| panic!("{}: no line in {error}", case.name));
+        let text_line = text.lines().nth(line - 1).unwrap_or_default();
+        assert!(text_line.contains(case.line), "{}: line {line} is {text_line:?}: {error}", case.name);
+        let shown = error.to_string();
+        assert!(shown.starts_with(&format!("specs/broken.yaml:{line}: at {}: ", case.path)), "{shown}");
+    }
+}
+
+/// A workspace of two APIs whose generated files hold a marker: `a-good`
+/// (valid, generated first) and `b-broken`.
+fn workspace_with(broken_spec: &str) -> tempfile::TempDir {
+    let scratch = tempfile::tempdir().unwrap();
+    for (name, spec) in [("a-good", RPC), ("b-broken", broken_spec)] {
+        fs::create_dir_all(scratch.path().join("specs")).unwrap();
+        fs::write(scratch.path().join(format!("specs/{name}.yaml")), spec).unwrap();
+        let src = scratch.path().join(format!("crates/{name}/src"));
+        fs::create_dir_all(&src).unwrap();
+        fs::write(scratch.path().join(format!("crates/{name}/Cargo.toml")), "[package]\n").unwrap();
+        fs::write(src.join("generated.rs"), "// committed\n").unwrap();
+    }
+    scratch
+}
+
+#[test]
+fn a_broken_spec_leaves_every_committed_file_untouched() {
+    for case in CASES {
+        let scratch = workspace_with(&broken(case));
+        let error = xtask::regen(scratch.path(), &[], false).expect_err(case.name);
+        assert!(error.to_string().starts_with("specs/b-broken.yaml"), "{}: {error}", case.name);
+        for name in ["a-good", "b-broken"] {
+            let path = scratch.path().join(format!("crates/{name}/src/generated.rs"));
+            assert_eq!(
+                fs::read_to_string(path).unwrap(),
+                "// committed\n",
+                "{}: {name} was written",
+                case.name
+            );
+        }
+        let leftovers: Vec<_> = fs::read_dir(scratch.path().join("crates/a-good/src")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "{}: a temporary file was left behind", case.name);
+    }
+    // The same workspace with a valid second spec is written, so the test above
+    // would notice if regeneration wrote nothing at all.
+    let scratch = workspace_with(RPC);
+    xtask::regen(scratch.path(), &[], false).unwrap();
+    let written = fs::read_to_string(scratch.path().join("crates/a-good/src/generated.rs")).unwrap();
+    assert!(written.starts_with("// @generated by cargo xtask regen from specs/a-good.yaml"));
+}
