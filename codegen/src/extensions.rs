@@ -27,7 +27,10 @@ pub struct ApiProtocol {
     /// The region used when the caller names none and `endpoint` needs one.
     #[serde(default)]
     pub default_region: Option<String>,
-    /// Where bearer-token requests go instead of the spec's path prefix (Oracle's
+    /// The path prefix that bearer-token requests replace (Oracle's Basic-auth paths).
+    #[serde(default)]
+    pub basic_path_prefix: Option<String>,
+    /// What replaces `basic-path-prefix` for bearer-token requests (Oracle's
     /// OAuth twin of its Basic-auth API).
     #[serde(default)]
     pub bearer_path_prefix: Option<String>,

@@ -5,6 +5,7 @@
 //! constants, and prints the result with prettyplease. It does no file I/O, so
 //! the xtask and the tests call exactly the same code.
 
+mod emit;
 mod error;
 pub mod extensions;
 mod open_enum;
@@ -12,15 +13,14 @@ mod validate;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use proc_macro2::TokenStream;
 use quote::quote;
 use sha2::{Digest, Sha256};
 
+pub use emit::cli_registry;
 pub use error::{Segment, SpecError, SpecPath};
-pub use validate::{CheckedOperation, CheckedSpec, check};
+pub use validate::{CheckedOperation, CheckedParam, CheckedSpec, Location, check};
 
 use crate::error::Problems;
-use crate::extensions::{ApiProtocol, Signing, Style, Vendor};
 
 /// The Rust path at which a client crate mounts its generated module. Open
 /// enums are referred to through it, from the types and the client alike.
@@ -99,104 +99,9 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
             .map_err(|e| generator_error(format!("open enum {} does not parse: {e}", open.name)))?;
         types.1.extend(items.items);
     }
-    let protocol: syn::File = syn::parse2(protocol_tokens(&checked))
+    let protocol: syn::File = syn::parse2(emit::runtime_tokens(&checked))
         .map_err(|e| generator_error(format!("protocol constants do not parse: {e}")))?;
     file.items.extend(protocol.items);
 
     Ok(header(spec_file, spec_text) + &prettyplease::unparse(&file))
-}
-
-fn option_str(value: &Option<String>) -> TokenStream {
-    match value {
-        Some(value) => quote!(::std::option::Option::Some(#value)),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn vendor_tokens(vendor: Vendor) -> TokenStream {
-    match vendor {
-        Vendor::Alibaba => quote!(cloudjobs_core::Vendor::Alibaba),
-        Vendor::Tencent => quote!(cloudjobs_core::Vendor::Tencent),
-        Vendor::Huawei => quote!(cloudjobs_core::Vendor::Huawei),
-        Vendor::Oracle => quote!(cloudjobs_core::Vendor::Oracle),
-    }
-}
-
-/// The `PROTOCOL` constant and the `ClientHooks` impl that hands every request
-/// to the runtime, so that a new API of a known vendor needs no hand-written code.
-fn protocol_tokens(checked: &CheckedSpec) -> TokenStream {
-    let ApiProtocol {
-        vendor,
-        service,
-        api_version,
-        style,
-        signing,
-        error_envelope,
-        endpoint,
-        regional_endpoint,
-        default_region,
-        bearer_path_prefix,
-    } = &checked.protocol;
-    let vendor = vendor_tokens(*vendor);
-    let error_envelope = vendor_tokens(*error_envelope);
-    let style = match style {
-        Style::Rpc => quote!(cloudjobs_core::Style::Rpc),
-        Style::Rest => quote!(cloudjobs_core::Style::Rest),
-    };
-    let signing = match signing {
-        Signing::Acs3HmacSha256 => quote!(cloudjobs_core::Signing::Acs3HmacSha256),
-        Signing::Tc3HmacSha256 => quote!(cloudjobs_core::Signing::Tc3HmacSha256),
-        Signing::SdkHmacSha256 => quote!(cloudjobs_core::Signing::SdkHmacSha256),
-        Signing::HttpBasic => quote!(cloudjobs_core::Signing::HttpBasic),
-    };
-    let endpoint = option_str(endpoint);
-    let regional_endpoint = option_str(regional_endpoint);
-    let default_region = option_str(default_region);
-    let bearer_path_prefix = option_str(bearer_path_prefix);
-    let operations = checked.operations.iter().map(|op| {
-        let id = &op.operation_id;
-        let method = &op.method;
-        let path = &op.path;
-        let action = option_str(&op.action);
-        let codes = op.error_codes.iter().map(|c| {
-            let (code, description) = (&c.code, &c.description);
-            quote!(cloudjobs_core::ErrorCode { code: #code, description: #description })
-        });
-        quote! {
-            cloudjobs_core::Operation {
-                operation_id: #id,
-                method: #method,
-                path: #path,
-                action: #action,
-                error_codes: &[#(#codes),*],
-            }
-        }
-    });
-    quote! {
-        /// How this API travels: the spec's `x-cloudjobs` extensions.
-        pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
-            vendor: #vendor,
-            service: #service,
-            api_version: #api_version,
-            style: #style,
-            signing: #signing,
-            error_envelope: #error_envelope,
-            endpoint: #endpoint,
-            regional_endpoint: #regional_endpoint,
-            default_region: #default_region,
-            bearer_path_prefix: #bearer_path_prefix,
-            operations: &[#(#operations),*],
-        };
-
-        impl ClientHooks<cloudjobs_core::ClientConfig> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                _info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                cloudjobs_core::hooks::prepare_request(&PROTOCOL, &self.inner, request)
-                    .map_err(|e| Error::Custom(e.to_string()))
-            }
-        }
-    }
 }

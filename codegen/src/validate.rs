@@ -21,6 +21,40 @@ pub struct CheckedOperation {
     pub action: Option<String>,
     /// Documented error codes (`x-cloudjobs-error-codes`).
     pub error_codes: Vec<ErrorCode>,
+    /// The summary, or failing that the description.
+    pub summary: String,
+    /// Parameters, then the fields of the JSON body.
+    pub params: Vec<CheckedParam>,
+    /// The component name of the JSON body schema, if there is a body.
+    pub body_schema: Option<String>,
+}
+
+/// Where a parameter of a checked operation travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// Query string.
+    Query,
+    /// Path.
+    Path,
+    /// Header.
+    Header,
+    /// A field of the JSON body.
+    Body,
+}
+
+/// One parameter or body field of a checked operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedParam {
+    /// The name in the spec.
+    pub name: String,
+    /// Where it travels.
+    pub location: Location,
+    /// Whether the call needs it.
+    pub required: bool,
+    /// Its description.
+    pub description: String,
+    /// Its schema (`$ref`s left as they are).
+    pub schema: Value,
 }
 
 /// A spec that passed every check, parsed.
@@ -594,12 +628,17 @@ fn check_operations(
 
             check_path_parameters(document, path_key, item, operation, &at_path, &at, problems);
             check_bodies(document, operation, &at, problems);
+            let (params, body_schema) = collect_params(document, item, operation);
+            let text = |key: &str| operation.get(key).and_then(Value::as_str).map(str::to_owned);
             operations.push(CheckedOperation {
                 operation_id: operation_id.to_owned(),
                 method: method.to_uppercase(),
                 path: path_key.clone(),
                 action,
                 error_codes,
+                summary: text("summary").or_else(|| text("description")).unwrap_or_default(),
+                params,
+                body_schema,
             });
         }
     }
@@ -607,6 +646,53 @@ fn check_operations(
         problems.push(&root.key("paths"), "the spec has no operations");
     }
     Ok(operations)
+}
+
+/// The parameters of an operation (path-level first) and the fields of its JSON
+/// body, which generic callers such as the `cloudjobs` command set by name.
+fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<CheckedParam>, Option<String>) {
+    let mut params = Vec::new();
+    for (_, parameter) in items(item.get("parameters")).chain(items(operation.get("parameters"))) {
+        let parameter = deref(document, parameter);
+        let location = match parameter.get("in").and_then(Value::as_str) {
+            Some("query") => Location::Query,
+            Some("path") => Location::Path,
+            Some("header") => Location::Header,
+            _ => continue,
+        };
+        params.push(CheckedParam {
+            name: parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            location,
+            required: parameter.get("required") == Some(&Value::Bool(true)),
+            description: parameter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
+        });
+    }
+    let body_ref = operation
+        .pointer("/requestBody/content/application~1json/schema/$ref")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let body_schema = body_ref.as_deref().and_then(|r| resolve_pointer(document, r));
+    if let Some(schema) = body_schema {
+        let required: Vec<&str> =
+            items(schema.get("required")).filter_map(|(_, name)| name.as_str()).collect();
+        for (name, property) in entries(schema.get("properties")) {
+            let described = deref(document, property);
+            params.push(CheckedParam {
+                name: name.clone(),
+                location: Location::Body,
+                required: required.contains(&name.as_str()),
+                description: described
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                schema: property.clone(),
+            });
+        }
+    }
+    let body_name = body_ref.and_then(|r| r.strip_prefix("#/components/schemas/").map(str::to_owned));
+    (params, body_name)
 }
 
 fn check_path_parameters(
@@ -657,11 +743,18 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
             problems
                 .push(&at.key("requestBody").key("content"), "a request body may have only one content type");
         }
-        for (media, _) in &shape {
+        for (media, schema) in &shape {
+            let at = at.key("requestBody").key("content").key(media.clone());
+            let named = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.starts_with("#/components/schemas/"));
             if media != "application/json" {
+                problems.push(&at, "only application/json bodies are supported");
+            } else if !named {
                 problems.push(
-                    &at.key("requestBody").key("content").key(media.clone()),
-                    "only application/json bodies are supported",
+                    &at.key("schema"),
+                    "a request body must be a `$ref` to a named schema under components/schemas",
                 );
             }
         }
@@ -704,6 +797,16 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
                 );
             }
             Some(_) => {}
+        }
+    }
+    let codes: Vec<&String> = entries(operation.get("responses")).map(|(code, _)| code).collect();
+    for code in &codes {
+        let range = format!("{}XX", &code[..1]);
+        if code.len() == 3 && !code.ends_with("XX") && codes.iter().any(|c| **c == range) {
+            problems.push(
+                &at.key("responses").key(code.to_string()),
+                format!("`{code}` is also covered by `{range}`; declare one or the other, not both"),
+            );
         }
     }
     if success.is_none() {

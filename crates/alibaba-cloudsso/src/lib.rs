@@ -1,11 +1,15 @@
 //! Typed client for Alibaba Cloud CloudSSO's `GetTaskStatus`, generated from
 //! `specs/alibaba-cloudsso.yaml`.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudjobs_alibaba_cloudsso::Client;
+//! Requests are signed with ACS3-HMAC-SHA256. Credentials come from
+//! `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and
+//! `ALIBABA_CLOUD_SECURITY_TOKEN`), or `~/.alibabacloud/credentials.ini`, or code.
 //!
-//! let client = Client::new("https://cloudsso.cn-shanghai.aliyuncs.com", Default::default());
+//! ```no_run
+//! # async fn demo() -> Result<(), cloudjobs_alibaba_cloudsso::CloudError> {
+//! use cloudjobs_alibaba_cloudsso::{Client, ClientConfig};
+//!
+//! let client = Client::with_config(ClientConfig::new().region("cn-shanghai"))?;
 //! let response = client
 //!     .get_task_status()
 //!     .directory_id("d-00fc2p61****")
@@ -21,4 +25,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
+pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
 pub use generated::*;

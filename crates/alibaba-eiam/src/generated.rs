@@ -1059,14 +1059,43 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
     endpoint: ::std::option::Option::Some("https://eiam.{region}.aliyuncs.com"),
     regional_endpoint: ::std::option::Option::None,
     default_region: ::std::option::Option::Some("cn-hangzhou"),
+    basic_path_prefix: ::std::option::Option::None,
     bearer_path_prefix: ::std::option::Option::None,
     operations: &[
         cloudjobs_core::Operation {
             operation_id: "GetIdentityProviderStatusCheckJob",
+            command: "get-identity-provider-status-check-job",
             method: "POST",
             path: "/GetIdentityProviderStatusCheckJob",
             action: ::std::option::Option::Some("GetIdentityProviderStatusCheckJob"),
             error_codes: &[],
+            summary: "Retrieves an IdP check task.",
+            params: &[
+                cloudjobs_core::Param {
+                    name: "InstanceId",
+                    flag: "instance-id",
+                    location: cloudjobs_core::ParamLocation::Query,
+                    kind: cloudjobs_core::ParamKind::String,
+                    required: true,
+                    description: "The instance ID.",
+                },
+                cloudjobs_core::Param {
+                    name: "IdentityProviderId",
+                    flag: "identity-provider-id",
+                    location: cloudjobs_core::ParamLocation::Query,
+                    kind: cloudjobs_core::ParamKind::String,
+                    required: true,
+                    description: "The identity provider (IdP) ID.",
+                },
+                cloudjobs_core::Param {
+                    name: "IdentityProviderStatusCheckJobId",
+                    flag: "identity-provider-status-check-job-id",
+                    location: cloudjobs_core::ParamLocation::Query,
+                    kind: cloudjobs_core::ParamKind::String,
+                    required: true,
+                    description: "The task ID.",
+                },
+            ],
         },
     ],
 };
@@ -1077,6 +1106,87 @@ impl ClientHooks<cloudjobs_core::ClientConfig> for Client {
         _info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
         cloudjobs_core::hooks::prepare_request(&PROTOCOL, &self.inner, request)
-            .map_err(|e| Error::Custom(e.to_string()))
+            .map_err(Error::Custom)
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        cloudjobs_core::hooks::execute(&PROTOCOL, &self.inner, &self.client, request)
+            .await
+    }
+}
+impl Client {
+    /// Creates a client from settings. Credentials not given there are read
+    /// from the vendor's environment variables or credentials file; the
+    /// endpoint follows the region unless one is given.
+    pub fn with_config(
+        config: cloudjobs_core::ClientConfig,
+    ) -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
+        let connection = config.connect(&PROTOCOL)?;
+        Ok(
+            Self::new_with_client(
+                &connection.base_url,
+                connection.http,
+                connection.config,
+            ),
+        )
+    }
+    /// Creates a client with credentials from the environment and the
+    /// API's default endpoint.
+    pub fn from_env() -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
+        Self::with_config(cloudjobs_core::ClientConfig::new())
+    }
+}
+/// Calls `operation_id` with arguments named as in the spec and returns
+/// the typed response re-encoded as JSON: the entry point of generic
+/// callers such as the `cloudjobs` command.
+pub async fn call_json(
+    client: &Client,
+    operation_id: &str,
+    args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+    match operation_id {
+        "GetIdentityProviderStatusCheckJob" => {
+            let operation = &PROTOCOL.operations[0usize];
+            let mut request = client.get_identity_provider_status_check_job();
+            if let ::std::option::Option::Some(text) = args.get("InstanceId") {
+                request = request
+                    .instance_id(
+                        cloudjobs_core::parse_arg::<
+                            ::std::string::String,
+                        >(&operation.params[0usize], text)?,
+                    );
+            }
+            if let ::std::option::Option::Some(text) = args.get("IdentityProviderId") {
+                request = request
+                    .identity_provider_id(
+                        cloudjobs_core::parse_arg::<
+                            ::std::string::String,
+                        >(&operation.params[1usize], text)?,
+                    );
+            }
+            if let ::std::option::Option::Some(text) = args
+                .get("IdentityProviderStatusCheckJobId")
+            {
+                request = request
+                    .identity_provider_status_check_job_id(
+                        cloudjobs_core::parse_arg::<
+                            ::std::string::String,
+                        >(&operation.params[2usize], text)?,
+                    );
+            }
+            let response = request.send().await?;
+            cloudjobs_core::CallOutput::from_response(response)
+        }
+        other => {
+            Err(
+                cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("this API has no operation {other}"),
+                ),
+            )
+        }
     }
 }

@@ -1,11 +1,16 @@
 //! Typed client for Alibaba Cloud IDaaS EIAM's `GetIdentityProviderStatusCheckJob`,
 //! generated from `specs/alibaba-eiam.yaml`.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudjobs_alibaba_eiam::Client;
+//! Requests are signed with ACS3-HMAC-SHA256. Credentials come from
+//! `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and
+//! `ALIBABA_CLOUD_SECURITY_TOKEN`), or `~/.alibabacloud/credentials.ini`, or code.
 //!
-//! let client = Client::new("https://eiam.cn-hangzhou.aliyuncs.com", Default::default());
+//! ```no_run
+//! # async fn demo() -> Result<(), cloudjobs_alibaba_eiam::CloudError> {
+//! use cloudjobs_alibaba_eiam::{Client, ClientConfig, Credentials};
+//!
+//! let credentials = Credentials::access_key("LTAI...", "your-secret");
+//! let client = Client::with_config(ClientConfig::new().credentials(credentials).region("cn-hangzhou"))?;
 //! let response = client
 //!     .get_identity_provider_status_check_job()
 //!     .instance_id("idaas_ue2jvisn35ea5lmthk267xxxxx")
@@ -23,4 +28,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
+pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
 pub use generated::*;

@@ -1,53 +1,232 @@
-//! What every generated client does to a request before it is sent.
+//! What every generated client does with a request: prepare it for its vendor
+//! (`prepare_request`, progenitor's `pre` hook), then sign and send it and read
+//! the vendor's answer (`execute`, the `exec` hook).
 
-use std::fmt;
+use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::{ClientConfig, Protocol, Style, Vendor};
+use crate::error::ORIGINAL_STATUS_HEADER;
+use crate::signing::RequestParts;
+use crate::{ClientConfig, Credentials, Protocol, Style, Vendor};
 
-/// A request that the runtime cannot prepare for its vendor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrepareError(String);
+/// Turns a request as progenitor built it into the request the vendor expects,
+/// short of signing. Errors here reach the caller as `Error::Custom`.
+///
+/// progenitor adds an `api-version` header that no vendor here wants. RPC
+/// APIs get the action and version headers and the path `/` instead of the
+/// spec's synthetic `/<Action>`. Tencent and Huawei get their fixed headers,
+/// and Oracle bearer tokens go to the API's bearer twin.
+pub fn prepare_request(
+    protocol: &Protocol,
+    config: &ClientConfig,
+    request: &mut reqwest::Request,
+) -> Result<(), String> {
+    request.headers_mut().remove("api-version");
+    let Some(credentials) = config.configured_credentials() else {
+        return Err(
+            "this client has no credentials: create it with Client::from_env() or Client::with_config()"
+                .into(),
+        );
+    };
+    if protocol.style == Style::Rpc {
+        let path = request.url().path().to_owned();
+        let operation = protocol
+            .operations
+            .iter()
+            .find(|op| path.ends_with(op.path))
+            .ok_or_else(|| format!("no operation of this API has the path {path}"))?;
+        let action = operation.action.unwrap_or(operation.operation_id);
+        let stem = &path[..path.len() - operation.path.len()];
+        request.url_mut().set_path(&format!("{stem}/"));
+        let (action_header, version_header) = match protocol.vendor {
+            Vendor::Alibaba => ("x-acs-action", "x-acs-version"),
+            Vendor::Tencent => ("x-tc-action", "x-tc-version"),
+            Vendor::Huawei | Vendor::Oracle => {
+                return Err(format!("{:?} has no RPC-style APIs", protocol.vendor));
+            }
+        };
+        set(request, action_header, action)?;
+        set(request, version_header, protocol.api_version)?;
+    }
+    match protocol.vendor {
+        Vendor::Tencent => {
+            set(request, "content-type", "application/json")?;
+            // English messages, so that errors read the same for every user.
+            set(request, "x-tc-language", "en-US")?;
+            if let Some(region) = config.configured_region() {
+                set(request, "x-tc-region", region)?;
+            }
+        }
+        Vendor::Huawei => {
+            set(request, "content-type", "application/json")?;
+            if let Credentials::AccessKey(key) = credentials
+                && let Some(domain) = &key.domain_id
+            {
+                set(request, "x-domain-id", domain)?;
+            }
+        }
+        Vendor::Oracle => {
+            if let (Credentials::Bearer(_), Some(basic), Some(bearer)) =
+                (credentials, protocol.basic_path_prefix, protocol.bearer_path_prefix)
+            {
+                let path = request.url().path().to_owned();
+                if let Some(rest) = path.strip_prefix(basic) {
+                    request.url_mut().set_path(&format!("{bearer}{rest}"));
+                }
+            }
+        }
+        Vendor::Alibaba => {}
+    }
+    Ok(())
+}
 
-impl fmt::Display for PrepareError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+fn set(request: &mut reqwest::Request, name: &'static str, value: &str) -> Result<(), String> {
+    let value =
+        HeaderValue::from_str(value).map_err(|_| format!("{value:?} cannot be sent in header {name}"))?;
+    request.headers_mut().insert(HeaderName::from_static(name), value);
+    Ok(())
+}
+
+/// The parts of a request that signatures cover, with `host` taken from the
+/// URL (the HTTP layer adds the header only later).
+fn parts_of(request: &reqwest::Request) -> RequestParts {
+    let url = request.url();
+    let mut host = url.host_str().unwrap_or_default().to_owned();
+    if let Some(port) = url.port() {
+        host.push_str(&format!(":{port}"));
+    }
+    let query = url.query_pairs().map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+    let mut headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    headers.retain(|(n, _)| n != "host");
+    headers.push(("host".to_owned(), host));
+    let body = request.body().and_then(|b| b.as_bytes()).map(<[u8]>::to_vec).unwrap_or_default();
+    RequestParts {
+        method: request.method().as_str().to_owned(),
+        path: url.path().to_owned(),
+        query,
+        headers,
+        body,
     }
 }
 
-impl std::error::Error for PrepareError {}
-
-/// Turns a request as progenitor built it into the request the vendor expects.
-///
-/// progenitor adds an `api-version` header that no vendor here wants, so it
-/// goes. For RPC APIs the spec's synthetic path `/<Action>` becomes `/`, and the
-/// action and version move into the vendor's headers.
-pub fn prepare_request(
-    protocol: &Protocol,
-    _config: &ClientConfig,
-    request: &mut reqwest::Request,
-) -> Result<(), PrepareError> {
-    request.headers_mut().remove("api-version");
-    if protocol.style != Style::Rpc {
-        return Ok(());
-    }
-    let path = request.url().path().to_owned();
-    let operation = protocol
-        .operations
-        .iter()
-        .find(|op| path.ends_with(op.path))
-        .ok_or_else(|| PrepareError(format!("no operation of this API has the path {path}")))?;
-    let action = operation.action.unwrap_or(operation.operation_id);
-    let stem = &path[..path.len() - operation.path.len()];
-    request.url_mut().set_path(&format!("{stem}/"));
-    let (action_header, version_header) = match protocol.vendor {
-        Vendor::Alibaba => ("x-acs-action", "x-acs-version"),
-        Vendor::Tencent => ("x-tc-action", "x-tc-version"),
-        Vendor::Huawei | Vendor::Oracle => {
-            return Err(PrepareError(format!("{:?} has no RPC-style APIs", protocol.vendor)));
+/// Signs `request` for its vendor at the current time, with a fresh nonce.
+/// The query is rewritten in canonical form, so the server sees exactly what
+/// was signed.
+pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::Request) {
+    let Some(credentials) = config.configured_credentials() else { return };
+    let mut parts = parts_of(request);
+    let now = time::OffsetDateTime::now_utc();
+    match credentials {
+        Credentials::AccessKey(key) => {
+            let token = key.security_token.as_ref().map(|t| t.expose());
+            match protocol.signing {
+                #[cfg(feature = "alibaba")]
+                crate::Signing::Acs3HmacSha256 => crate::signing::acs3::sign(
+                    &mut parts,
+                    &key.id,
+                    key.secret.expose(),
+                    token,
+                    now,
+                    &crate::signing::nonce(),
+                ),
+                #[cfg(feature = "tencent")]
+                crate::Signing::Tc3HmacSha256 => crate::signing::tc3::sign(
+                    &mut parts,
+                    &key.id,
+                    key.secret.expose(),
+                    token,
+                    protocol.service,
+                    now,
+                ),
+                #[cfg(feature = "huawei")]
+                crate::Signing::SdkHmacSha256 => {
+                    if let Some(token) = token {
+                        parts.set_header("x-security-token", token);
+                    }
+                    crate::signing::sdk_hmac::sign(&mut parts, &key.id, key.secret.expose(), now)
+                }
+                // Credentials were checked against the scheme when the client was created.
+                _ => return,
+            }
         }
-    };
+        #[cfg(feature = "oracle")]
+        Credentials::Basic { username, password } => {
+            parts.set_header("authorization", crate::signing::basic::basic(username, password.expose()))
+        }
+        #[cfg(feature = "oracle")]
+        Credentials::Bearer(token) => {
+            parts.set_header("authorization", crate::signing::basic::bearer(token.expose()))
+        }
+        #[allow(unreachable_patterns)]
+        _ => return,
+    }
+    if !parts.query.is_empty() {
+        request.url_mut().set_query(Some(&crate::signing::canonical_query(&parts.query)));
+    }
     let headers = request.headers_mut();
-    headers.insert(action_header, reqwest::header::HeaderValue::from_static(action));
-    headers.insert(version_header, reqwest::header::HeaderValue::from_static(protocol.api_version));
-    Ok(())
+    for (name, value) in parts.headers {
+        if name == "host" {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+        {
+            headers.insert(name, value);
+        }
+    }
+}
+
+/// Signs and sends one attempt, then presents the vendor's answer the way the
+/// generated code can decode it.
+pub async fn execute(
+    protocol: &Protocol,
+    config: &ClientConfig,
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    sign(protocol, config, &mut request);
+    let response = http.execute(request).await?;
+    if protocol.error_envelope == Vendor::Tencent {
+        return unwrap_tencent(response).await;
+    }
+    Ok(response)
+}
+
+/// Tencent answers everything with HTTP 200 and `{"Response": {...}}`. The
+/// envelope is removed, and a `Response.Error` becomes HTTP 400 (the status the
+/// specs declare for it), with the real status kept in a header.
+async fn unwrap_tencent(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    let rebuilt = |status: u16, body: Vec<u8>, original: Option<u16>| {
+        let mut builder = http::Response::builder().status(status).version(version);
+        for (name, value) in &headers {
+            if name != reqwest::header::CONTENT_LENGTH {
+                builder = builder.header(name, value);
+            }
+        }
+        if let Some(original) = original {
+            builder = builder.header(ORIGINAL_STATUS_HEADER, original);
+        }
+        let response = builder.body(body).expect("status and headers come from a valid response");
+        reqwest::Response::from(response)
+    };
+    let inner = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|mut value| value.get_mut("Response").map(serde_json::Value::take));
+    let Some(inner) = inner else {
+        // Not the envelope: pass it on untouched, so that decoding reports it.
+        return Ok(rebuilt(status.as_u16(), body.to_vec(), None));
+    };
+    let unwrapped = serde_json::to_vec(&inner).expect("a JSON value always serializes");
+    if inner.get("Error").is_some() {
+        Ok(rebuilt(400, unwrapped, Some(status.as_u16())))
+    } else {
+        Ok(rebuilt(status.as_u16(), unwrapped, None))
+    }
 }

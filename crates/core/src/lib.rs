@@ -2,12 +2,19 @@
 //!
 //! Generated code describes each API with a [`Protocol`] constant, read from
 //! the spec's `x-cloudjobs` extensions, and hands every request to
-//! [`hooks::prepare_request`] before it is sent. Vendor behaviour (signing,
-//! credentials, error envelopes) grows here, once for all crates.
+//! [`hooks::prepare_request`] and [`hooks::execute`]. Credentials, endpoints,
+//! signing and error envelopes live here, once for all crates; each vendor's
+//! signer is behind a cargo feature of the vendor's name.
 
-#![warn(missing_docs)]
-
+mod config;
+mod credentials;
+mod error;
 pub mod hooks;
+pub mod signing;
+
+pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, resolve_endpoint};
+pub use credentials::{AccessKey, Credentials, Secret};
+pub use error::{CloudError, ErrorKind, parse_error_body};
 
 /// A vendor the runtime knows how to talk to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +66,8 @@ pub struct ErrorCode {
 pub struct Operation {
     /// The vendor's operation name, e.g. `GetTaskStatus`.
     pub operation_id: &'static str,
+    /// The kebab-case command name, e.g. `get-task-status`.
+    pub command: &'static str,
     /// The HTTP method, upper-case.
     pub method: &'static str,
     /// The path as the spec writes it (`/GetTaskStatus` for RPC APIs).
@@ -67,6 +76,125 @@ pub struct Operation {
     pub action: Option<&'static str>,
     /// The error codes its documentation lists.
     pub error_codes: &'static [ErrorCode],
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// Its parameters, body fields included.
+    pub params: &'static [Param],
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// In the query string.
+    Query,
+    /// In the path.
+    Path,
+    /// In a header.
+    Header,
+    /// As a field of the JSON body.
+    Body,
+}
+
+/// The JSON type of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// One parameter of an operation, for generic callers such as the `cloudjobs` command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Param {
+    /// The name in the spec, e.g. `DirectoryId`.
+    pub name: &'static str,
+    /// The kebab-case flag name, e.g. `directory-id`.
+    pub flag: &'static str,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Its JSON type.
+    pub kind: ParamKind,
+    /// Whether the call needs it.
+    pub required: bool,
+    /// The spec's description.
+    pub description: &'static str,
+}
+
+impl Param {
+    /// Converts a command-line value to the parameter's JSON type.
+    pub fn json_value(&self, text: &str) -> Result<serde_json::Value, CloudError> {
+        let invalid = |what: &str| {
+            CloudError::new(
+                ErrorKind::InvalidRequest,
+                format!("--{} expects {what}, not {text:?}", self.flag),
+            )
+        };
+        Ok(match self.kind {
+            ParamKind::String => serde_json::Value::String(text.to_owned()),
+            ParamKind::Integer => text.parse::<i64>().map_err(|_| invalid("an integer"))?.into(),
+            ParamKind::Number => text.parse::<f64>().map_err(|_| invalid("a number"))?.into(),
+            ParamKind::Boolean => text.parse::<bool>().map_err(|_| invalid("true or false"))?.into(),
+        })
+    }
+}
+
+/// Converts one command-line value for a typed builder setter.
+pub fn parse_arg<T>(param: &Param, text: &str) -> Result<T, CloudError>
+where
+    T: serde::de::DeserializeOwned,
+{
+    serde_json::from_value(param.json_value(text)?)
+        .map_err(|e| CloudError::new(ErrorKind::InvalidRequest, format!("--{}: {e}", param.flag)))
+}
+
+/// The JSON body of an operation from its body parameters' values.
+pub fn body_from_args<T>(
+    params: &[Param],
+    args: &std::collections::BTreeMap<String, String>,
+) -> Result<T, CloudError>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let mut body = serde_json::Map::new();
+    for param in params.iter().filter(|p| p.location == ParamLocation::Body) {
+        if let Some(text) = args.get(param.name) {
+            body.insert(param.name.to_owned(), param.json_value(text)?);
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(body))
+        .map_err(|e| CloudError::new(ErrorKind::InvalidRequest, format!("request body: {e}")))
+}
+
+/// What the job-status responses say beyond their body.
+pub trait ResponseExt {
+    /// Whether the server answered 202 Accepted: the job is still running.
+    fn is_still_running(&self) -> bool;
+    /// The `Location` header: where to poll next (Oracle's 202).
+    fn location(&self) -> Option<&str>;
+    /// The request id from the headers (Huawei's `X-Request-Id`).
+    fn request_id_header(&self) -> Option<&str>;
+}
+
+impl<T> ResponseExt for progenitor_client::ResponseValue<T> {
+    fn is_still_running(&self) -> bool {
+        self.status() == reqwest::StatusCode::ACCEPTED
+    }
+
+    fn location(&self) -> Option<&str> {
+        self.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    fn request_id_header(&self) -> Option<&str> {
+        ["x-request-id", "x-acs-request-id"]
+            .iter()
+            .find_map(|name| self.headers().get(*name))
+            .and_then(|v| v.to_str().ok())
+    }
 }
 
 /// Everything the runtime needs to know about one API, generated from its spec.
@@ -90,6 +218,8 @@ pub struct Protocol {
     pub regional_endpoint: Option<&'static str>,
     /// The region used when the caller names none.
     pub default_region: Option<&'static str>,
+    /// The path prefix that a bearer token replaces with `bearer_path_prefix`.
+    pub basic_path_prefix: Option<&'static str>,
     /// The path prefix of the bearer-token twin of a Basic-auth API.
     pub bearer_path_prefix: Option<&'static str>,
     /// Every operation of the API.
@@ -103,8 +233,30 @@ impl Protocol {
     }
 }
 
-/// Per-client settings that generated clients carry for the runtime. Empty for
-/// now: credentials and endpoints arrive with request signing.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct ClientConfig {}
+/// The outcome of a call made by name, as the `cloudjobs` command prints it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CallOutput {
+    /// The HTTP status (Oracle: 202 while the job runs, 200 when done).
+    pub status: u16,
+    /// The `Location` header, where Oracle says to poll next.
+    pub location: Option<String>,
+    /// The request id from the headers, where the vendor sends it there.
+    pub request_id: Option<String>,
+    /// The typed response body, encoded again as JSON.
+    pub body: serde_json::Value,
+}
+
+impl CallOutput {
+    /// Takes status, `Location`, request id and body from a typed response.
+    pub fn from_response<T: serde::Serialize>(
+        response: progenitor_client::ResponseValue<T>,
+    ) -> Result<Self, CloudError> {
+        let status = response.status().as_u16();
+        let location = response.location().map(str::to_owned);
+        let request_id = response.request_id_header().map(str::to_owned);
+        let body = serde_json::to_value(response.into_inner()).map_err(|e| {
+            CloudError::new(ErrorKind::InvalidResponse, format!("cannot encode the response: {e}"))
+        })?;
+        Ok(Self { status, location, request_id, body })
+    }
+}

@@ -1,13 +1,18 @@
 //! Typed client for Huawei Cloud IAM Identity Center's service status
 //! (`GetIdentityCenterServiceStatus`), generated from `specs/huawei-identitycenter.yaml`.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudjobs_huawei_identitycenter::Client;
+//! Requests are signed with SDK-HMAC-SHA256. Credentials come from
+//! `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK` / `HUAWEICLOUD_SDK_DOMAIN_ID` (and
+//! `HUAWEICLOUD_SDK_SECURITY_TOKEN`), or `[global]` in `~/.huaweicloud/credentials`,
+//! or code. The account (domain) id is required: this is a global service.
 //!
-//! let client = Client::new("https://identitycenter.myhuaweicloud.com", Default::default());
+//! ```no_run
+//! # async fn demo() -> Result<(), cloudjobs_huawei_identitycenter::CloudError> {
+//! use cloudjobs_huawei_identitycenter::{Client, ResponseExt};
+//!
+//! let client = Client::from_env()?;
 //! let response = client.get_identity_center_service_status().send().await?;
-//! println!("service status: {}", response.service_status);
+//! println!("service status: {} (request {:?})", response.service_status, response.request_id_header());
 //! # Ok(())
 //! # }
 //! ```
@@ -16,4 +21,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
+pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
 pub use generated::*;

@@ -1,18 +1,26 @@
 //! Typed client for the Oracle Primavera Cloud Administration user job status
 //! (`GetUserJobStatus`), generated from `specs/oracle-primavera-admin.yaml`.
 //!
-//! The API answers 200 when the job is done and 202 while it runs, with the
-//! same body; tell them apart with `status()`.
+//! Each customer has its own server, so the endpoint is required. Credentials
+//! come from `ORACLE_PRIMAVERA_USERNAME` / `ORACLE_PRIMAVERA_PASSWORD` (HTTP
+//! Basic) or `ORACLE_PRIMAVERA_TOKEN` (OAuth bearer, sent to the `v3` paths), or
+//! code. The API answers 202 with `Location` while the job runs and 200 when it
+//! is done, with the same body.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use cloudjobs_oracle_primavera_admin::Client;
+//! # async fn demo() -> Result<(), cloudjobs_oracle_primavera_admin::CloudError> {
+//! use cloudjobs_oracle_primavera_admin::{Client, ClientConfig, Credentials, ResponseExt};
 //!
-//! // Each customer has its own server; there is no shared endpoint.
-//! let client = Client::new("https://primavera.example.com", Default::default());
+//! let config = ClientConfig::new()
+//!     .endpoint("https://primavera.example.com")
+//!     .credentials(Credentials::basic("admin", "password"));
+//! let client = Client::with_config(config)?;
 //! let response = client.get_user_job_status().job_id("12345").send().await?;
-//! let running = response.status() == 202;
-//! println!("running: {running}, added: {}", response.added.len());
+//! if response.is_still_running() {
+//!     println!("still running; poll {:?}", response.location());
+//! } else {
+//!     println!("done: {} added", response.added.len());
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -21,4 +29,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
+pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
 pub use generated::*;

@@ -253,6 +253,15 @@ const CASES: &[Case] = &[
         line: "default:",
     },
     Case {
+        name: "status code inside a declared range",
+        base: RPC,
+        find: "        4XX:",
+        replace: "        \"404\":\n          description: Missing.\n        4XX:",
+        path: r#"paths["/GetTaskStatus"].post.responses["404"]"#,
+        message: "`404` is also covered by `4XX`",
+        line: "\"404\":",
+    },
+    Case {
         name: "integer without format",
         base: RPC,
         find: "          format: int32\n",

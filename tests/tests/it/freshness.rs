@@ -20,6 +20,9 @@ fn every_committed_generated_file_is_fresh() {
             api.name
         );
     }
+    let registry = xtask::cli_registry(&root).unwrap();
+    let committed = fs::read_to_string(root.join(xtask::CLI_REGISTRY)).unwrap_or_default();
+    assert!(committed == registry, "{} is stale: run `{}` and commit", xtask::CLI_REGISTRY, xtask::REGEN_COMMAND);
 }
 
 #[test]
@@ -58,6 +61,10 @@ fn scratch_workspace() -> tempfile::TempDir {
         fs::copy(root.join("crates").join(&api.name).join("Cargo.toml"), crate_dir.join("Cargo.toml"))
             .unwrap();
         fs::copy(root.join(&api.generated), scratch.path().join(&api.generated)).unwrap();
+    }
+    fs::create_dir_all(scratch.path().join("crates/cli/src")).unwrap();
+    for file in ["crates/cli/Cargo.toml", xtask::CLI_REGISTRY] {
+        fs::copy(root.join(file), scratch.path().join(file)).unwrap();
     }
     scratch
 }

@@ -1,0 +1,277 @@
+//! The runtime glue of a generated client: the `PROTOCOL` constant, the hooks
+//! that hand requests to `cloudjobs_core`, constructors, and `call_json` for
+//! generic callers. Also the `cloudjobs` command's registry of APIs.
+
+use heck::{ToKebabCase, ToSnakeCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::extensions::{ApiProtocol, Signing, Style, Vendor};
+use crate::validate::{CheckedOperation, CheckedParam, CheckedSpec, Location};
+
+fn option_str(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn vendor_tokens(vendor: Vendor) -> TokenStream {
+    match vendor {
+        Vendor::Alibaba => quote!(cloudjobs_core::Vendor::Alibaba),
+        Vendor::Tencent => quote!(cloudjobs_core::Vendor::Tencent),
+        Vendor::Huawei => quote!(cloudjobs_core::Vendor::Huawei),
+        Vendor::Oracle => quote!(cloudjobs_core::Vendor::Oracle),
+    }
+}
+
+/// The builder setter progenitor generates for a parameter: its snake-case name.
+/// progenitor replaces characters that cannot continue an identifier by `-`
+/// before converting; the names here are ASCII, so `heck` alone agrees.
+fn setter_name(name: &str) -> syn::Ident {
+    format_ident!("{}", name.to_snake_case())
+}
+
+/// The Rust type of a parameter's schema, as progenitor's setter takes it.
+fn param_type(schema: &Value) -> TokenStream {
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+        let name = format_ident!("{name}");
+        return quote!(types::#name);
+    }
+    match (schema.get("type").and_then(Value::as_str), schema.get("format").and_then(Value::as_str)) {
+        (Some("integer"), Some("int32")) => quote!(i32),
+        (Some("integer"), _) => quote!(i64),
+        (Some("number"), _) => quote!(f64),
+        (Some("boolean"), _) => quote!(bool),
+        _ => quote!(::std::string::String),
+    }
+}
+
+fn param_kind(schema: &Value) -> TokenStream {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => quote!(cloudjobs_core::ParamKind::Integer),
+        Some("number") => quote!(cloudjobs_core::ParamKind::Number),
+        Some("boolean") => quote!(cloudjobs_core::ParamKind::Boolean),
+        _ => quote!(cloudjobs_core::ParamKind::String),
+    }
+}
+
+fn param_tokens(param: &CheckedParam) -> TokenStream {
+    let CheckedParam { name, required, description, schema, location } = param;
+    let flag = name.to_kebab_case();
+    let location = match location {
+        Location::Query => quote!(cloudjobs_core::ParamLocation::Query),
+        Location::Path => quote!(cloudjobs_core::ParamLocation::Path),
+        Location::Header => quote!(cloudjobs_core::ParamLocation::Header),
+        Location::Body => quote!(cloudjobs_core::ParamLocation::Body),
+    };
+    let kind = param_kind(schema);
+    quote! {
+        cloudjobs_core::Param {
+            name: #name,
+            flag: #flag,
+            location: #location,
+            kind: #kind,
+            required: #required,
+            description: #description,
+        }
+    }
+}
+
+fn operation_tokens(op: &CheckedOperation) -> TokenStream {
+    let CheckedOperation { operation_id, method, path, summary, .. } = op;
+    let action = option_str(&op.action);
+    let codes = op.error_codes.iter().map(|c| {
+        let (code, description) = (&c.code, &c.description);
+        quote!(cloudjobs_core::ErrorCode { code: #code, description: #description })
+    });
+    let params = op.params.iter().map(param_tokens);
+    let command = operation_id.to_kebab_case();
+    quote! {
+        cloudjobs_core::Operation {
+            operation_id: #operation_id,
+            command: #command,
+            method: #method,
+            path: #path,
+            action: #action,
+            error_codes: &[#(#codes),*],
+            summary: #summary,
+            params: &[#(#params),*],
+        }
+    }
+}
+
+/// One arm of `call_json`: set each argument given, send, return the body as JSON.
+fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
+    let id = &op.operation_id;
+    let method = format_ident!("{}", op.operation_id.to_snake_case());
+    let setters = op.params.iter().enumerate().filter(|(_, p)| p.location != Location::Body).map(|(i, p)| {
+        let name = &p.name;
+        let setter = setter_name(name);
+        let kind = param_type(&p.schema);
+        quote! {
+            if let ::std::option::Option::Some(text) = args.get(#name) {
+                request = request.#setter(cloudjobs_core::parse_arg::<#kind>(&operation.params[#i], text)?);
+            }
+        }
+    });
+    let body = op.body_schema.as_ref().map(|schema| {
+        let schema = format_ident!("{schema}");
+        quote! {
+            request = request.body(cloudjobs_core::body_from_args::<types::#schema>(operation.params, args)?);
+        }
+    });
+    quote! {
+        #id => {
+            let operation = &PROTOCOL.operations[#index];
+            let mut request = client.#method();
+            #(#setters)*
+            #body
+            let response = request.send().await?;
+            cloudjobs_core::CallOutput::from_response(response)
+        }
+    }
+}
+
+/// The `PROTOCOL` constant, the `ClientHooks` impl, constructors and `call_json`.
+pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
+    let ApiProtocol {
+        vendor,
+        service,
+        api_version,
+        style,
+        signing,
+        error_envelope,
+        endpoint,
+        regional_endpoint,
+        default_region,
+        basic_path_prefix,
+        bearer_path_prefix,
+    } = &checked.protocol;
+    let vendor = vendor_tokens(*vendor);
+    let error_envelope = vendor_tokens(*error_envelope);
+    let style = match style {
+        Style::Rpc => quote!(cloudjobs_core::Style::Rpc),
+        Style::Rest => quote!(cloudjobs_core::Style::Rest),
+    };
+    let signing = match signing {
+        Signing::Acs3HmacSha256 => quote!(cloudjobs_core::Signing::Acs3HmacSha256),
+        Signing::Tc3HmacSha256 => quote!(cloudjobs_core::Signing::Tc3HmacSha256),
+        Signing::SdkHmacSha256 => quote!(cloudjobs_core::Signing::SdkHmacSha256),
+        Signing::HttpBasic => quote!(cloudjobs_core::Signing::HttpBasic),
+    };
+    let [endpoint, regional_endpoint, default_region, basic_path_prefix, bearer_path_prefix] =
+        [endpoint, regional_endpoint, default_region, basic_path_prefix, bearer_path_prefix].map(option_str);
+    let operations = checked.operations.iter().map(operation_tokens);
+    let arms = checked.operations.iter().enumerate().map(|(i, op)| dispatch_arm(i, op));
+    quote! {
+        /// How this API travels: the spec's `x-cloudjobs` extensions.
+        pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
+            vendor: #vendor,
+            service: #service,
+            api_version: #api_version,
+            style: #style,
+            signing: #signing,
+            error_envelope: #error_envelope,
+            endpoint: #endpoint,
+            regional_endpoint: #regional_endpoint,
+            default_region: #default_region,
+            basic_path_prefix: #basic_path_prefix,
+            bearer_path_prefix: #bearer_path_prefix,
+            operations: &[#(#operations),*],
+        };
+
+        impl ClientHooks<cloudjobs_core::ClientConfig> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                cloudjobs_core::hooks::prepare_request(&PROTOCOL, &self.inner, request).map_err(Error::Custom)
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                cloudjobs_core::hooks::execute(&PROTOCOL, &self.inner, &self.client, request).await
+            }
+        }
+
+        impl Client {
+            /// Creates a client from settings. Credentials not given there are read
+            /// from the vendor's environment variables or credentials file; the
+            /// endpoint follows the region unless one is given.
+            pub fn with_config(
+                config: cloudjobs_core::ClientConfig,
+            ) -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
+                let connection = config.connect(&PROTOCOL)?;
+                Ok(Self::new_with_client(&connection.base_url, connection.http, connection.config))
+            }
+
+            /// Creates a client with credentials from the environment and the
+            /// API's default endpoint.
+            pub fn from_env() -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
+                Self::with_config(cloudjobs_core::ClientConfig::new())
+            }
+        }
+
+        /// Calls `operation_id` with arguments named as in the spec and returns
+        /// the typed response re-encoded as JSON: the entry point of generic
+        /// callers such as the `cloudjobs` command.
+        pub async fn call_json(
+            client: &Client,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+            match operation_id {
+                #(#arms)*
+                other => Err(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("this API has no operation {other}"),
+                )),
+            }
+        }
+    }
+}
+
+/// The `cloudjobs` command's list of APIs: for each, its protocol and how to
+/// call it by name. `apis` holds the API names (`alibaba-cloudsso`, ...), whose
+/// crates are `cloudjobs-NAME`.
+pub fn cli_registry(apis: &[String]) -> String {
+    let crates: Vec<syn::Ident> =
+        apis.iter().map(|name| format_ident!("cloudjobs_{}", name.to_snake_case())).collect();
+    let names = apis.iter();
+    let arms = apis.iter().zip(&crates).map(|(name, krate)| {
+        quote! {
+            #name => {
+                let client = #krate::Client::with_config(config)?;
+                #krate::call_json(&client, operation_id, args).await
+            }
+        }
+    });
+    let tokens = quote! {
+        /// Every API the command knows: its name and protocol.
+        pub const APIS: &[(&str, &cloudjobs_core::Protocol)] = &[#( (#names, &#crates::PROTOCOL) ),*];
+
+        /// Calls `operation_id` of API `api` with arguments named as in its spec.
+        pub async fn call(
+            api: &str,
+            config: cloudjobs_core::ClientConfig,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+            match api {
+                #(#arms)*
+                other => Err(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("no API named {other}"),
+                )),
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).expect("the registry is valid Rust");
+    prettyplease::unparse(&file)
+}

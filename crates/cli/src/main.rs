@@ -1,0 +1,15 @@
+//! The `cloudjobs` binary: the process around [`cloudjobs_cli::run`].
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let env = cloudjobs_cli::Environment { var: &var, home: std::env::var_os("HOME").map(Into::into) };
+    let code = cloudjobs_cli::run(
+        std::env::args_os().collect(),
+        &env,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
+    ExitCode::from(code)
+}

@@ -1,0 +1,297 @@
+//! Client settings: credentials, region, endpoint and timeouts, resolved once
+//! when a client is created so that requests can be signed without failing.
+
+use std::time::Duration;
+
+use crate::{CloudError, Credentials, Protocol, Signing};
+
+/// How long to wait for a TCP and TLS connection, unless configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole request may take, unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Settings of a client. Generated clients carry one; build it with the
+/// setters and pass it to the client's `with_config`.
+#[derive(Clone, Debug, Default)]
+pub struct ClientConfig {
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+/// What a client needs to be created: its base URL, HTTP client and settings.
+#[derive(Debug)]
+pub struct Connection {
+    /// The base URL requests go to.
+    pub base_url: String,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+    /// The settings, with credentials filled in.
+    pub config: ClientConfig,
+}
+
+impl ClientConfig {
+    /// Settings with nothing set: credentials from the environment, the API's default region.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Signs with these credentials instead of looking in the environment.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The region whose endpoint to call (Alibaba: the host; Tencent: `X-TC-Region`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// An explicit base URL, for private endpoints, Oracle servers and tests.
+    /// `http://` is used only when given here.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The connection timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout of a whole request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses a preconfigured `reqwest::Client` (proxies, custom TLS); the timeouts above are then its own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The credentials, once resolved.
+    pub fn configured_credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
+    /// The region, if one was set.
+    pub fn configured_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Resolves credentials, endpoint and HTTP client for `protocol`. Every
+    /// problem is reported here, so that requests can be signed infallibly later.
+    pub fn connect(mut self, protocol: &Protocol) -> Result<Connection, CloudError> {
+        let credentials = match self.credentials.take() {
+            Some(credentials) => credentials,
+            None => Credentials::from_env(protocol.vendor)?,
+        };
+        check_credentials(protocol, &credentials)?;
+        self.credentials = Some(credentials);
+        let base_url = resolve_endpoint(protocol, self.region.as_deref(), self.endpoint.as_deref())?;
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => http_client(
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            )?,
+        };
+        Ok(Connection { base_url, http, config: self })
+    }
+}
+
+/// The kind of credentials each signing scheme needs, and values that fit in headers.
+fn check_credentials(protocol: &Protocol, credentials: &Credentials) -> Result<(), CloudError> {
+    let header_safe = |what: &str, value: &str| {
+        if value.is_empty() || value.chars().any(|c| c.is_control() || !c.is_ascii()) {
+            Err(CloudError::configuration(format!(
+                "the {what} is empty or has characters a header cannot carry"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    match (protocol.signing, credentials) {
+        (
+            Signing::Acs3HmacSha256 | Signing::Tc3HmacSha256 | Signing::SdkHmacSha256,
+            Credentials::AccessKey(key),
+        ) => {
+            header_safe("access key id", &key.id)?;
+            header_safe("access key secret", key.secret.expose())?;
+            if let Some(token) = &key.security_token {
+                header_safe("security token", token.expose())?;
+            }
+            if protocol.signing == Signing::SdkHmacSha256 {
+                // Huawei's global services need the account id; its SDK would look it
+                // up with another signed call, which is out of scope here.
+                let domain = key.domain_id.as_deref().ok_or_else(|| {
+                    CloudError::configuration(format!(
+                        "Huawei Cloud's global service {} needs your account id: set HUAWEICLOUD_SDK_DOMAIN_ID \
+                         or use Credentials::with_domain_id",
+                        protocol.service
+                    ))
+                })?;
+                header_safe("domain id", domain)?;
+            }
+            Ok(())
+        }
+        (Signing::HttpBasic, Credentials::Basic { username, password }) => {
+            if username.contains(':') {
+                return Err(CloudError::configuration("a Basic user name cannot contain `:`"));
+            }
+            header_safe("user name", username)?;
+            header_safe("password", password.expose())
+        }
+        (Signing::HttpBasic, Credentials::Bearer(token)) => {
+            if protocol.bearer_path_prefix.is_none() {
+                return Err(CloudError::configuration(format!(
+                    "{} does not accept bearer tokens",
+                    protocol.service
+                )));
+            }
+            header_safe("bearer token", token.expose())
+        }
+        (signing, _) => Err(CloudError::configuration(format!(
+            "{:?} signs with {signing:?}, which these credentials cannot do",
+            protocol.vendor
+        ))),
+    }
+}
+
+fn is_region_name(region: &str) -> bool {
+    !region.is_empty() && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The base URL to call: an explicit endpoint, else the API's endpoint for the region.
+pub fn resolve_endpoint(
+    protocol: &Protocol,
+    region: Option<&str>,
+    endpoint: Option<&str>,
+) -> Result<String, CloudError> {
+    if let Some(region) = region
+        && !is_region_name(region)
+    {
+        return Err(CloudError::configuration(format!(
+            "{region:?} is not a region name (lower-case letters, digits, `-`)"
+        )));
+    }
+    if let Some(endpoint) = endpoint {
+        let url = reqwest::Url::parse(endpoint)
+            .map_err(|e| CloudError::configuration(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+            return Err(CloudError::configuration(format!(
+                "endpoint {endpoint:?} must be an https:// or http:// URL"
+            )));
+        }
+        return Ok(endpoint.trim_end_matches('/').to_owned());
+    }
+    let template = match (protocol.regional_endpoint, region, protocol.endpoint) {
+        (Some(regional), Some(_), _) => regional,
+        (_, _, Some(endpoint)) => endpoint,
+        (_, _, None) => {
+            return Err(CloudError::configuration(format!(
+                "{:?} {} has no shared endpoint: give your server's base URL with ClientConfig::endpoint \
+                 (cloudjobs: --endpoint https://<your-server>)",
+                protocol.vendor, protocol.service
+            )));
+        }
+    };
+    if !template.contains("{region}") {
+        return Ok(template.to_owned());
+    }
+    let region = region.or(protocol.default_region).ok_or_else(|| {
+        CloudError::configuration(format!("{} needs a region to choose its endpoint", protocol.service))
+    })?;
+    Ok(template.replace("{region}", region))
+}
+
+/// An HTTP client on rustls with the ring provider, the lighter of rustls's two
+/// providers to build. Installing the provider fails harmlessly when the
+/// application already chose one.
+fn http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::Client, CloudError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .user_agent(concat!("cloudjobs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| CloudError::configuration(format!("cannot create the HTTP client: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Style, Vendor};
+
+    const fn protocol(
+        vendor: Vendor,
+        endpoint: Option<&'static str>,
+        regional: Option<&'static str>,
+    ) -> Protocol {
+        Protocol {
+            vendor,
+            service: "svc",
+            api_version: "v",
+            style: Style::Rest,
+            signing: Signing::HttpBasic,
+            error_envelope: vendor,
+            endpoint,
+            regional_endpoint: regional,
+            default_region: Some("cn-shanghai"),
+            basic_path_prefix: None,
+            bearer_path_prefix: None,
+            operations: &[],
+        }
+    }
+
+    #[test]
+    fn endpoints_follow_region_and_override() {
+        let alibaba = protocol(Vendor::Alibaba, Some("https://svc.{region}.aliyuncs.com"), None);
+        assert_eq!(resolve_endpoint(&alibaba, None, None).unwrap(), "https://svc.cn-shanghai.aliyuncs.com");
+        assert_eq!(
+            resolve_endpoint(&alibaba, Some("ap-southeast-1"), None).unwrap(),
+            "https://svc.ap-southeast-1.aliyuncs.com"
+        );
+        assert_eq!(
+            resolve_endpoint(&alibaba, None, Some("http://127.0.0.1:9/")).unwrap(),
+            "http://127.0.0.1:9"
+        );
+        assert!(resolve_endpoint(&alibaba, Some("evil.com/x"), None).is_err());
+        assert!(resolve_endpoint(&alibaba, None, Some("ftp://x")).is_err());
+
+        let tencent = protocol(
+            Vendor::Tencent,
+            Some("https://svc.tencentcloudapi.com"),
+            Some("https://svc.{region}.tencentcloudapi.com"),
+        );
+        assert_eq!(resolve_endpoint(&tencent, None, None).unwrap(), "https://svc.tencentcloudapi.com");
+        assert_eq!(
+            resolve_endpoint(&tencent, Some("ap-guangzhou"), None).unwrap(),
+            "https://svc.ap-guangzhou.tencentcloudapi.com"
+        );
+
+        let oracle = protocol(Vendor::Oracle, None, None);
+        let error = resolve_endpoint(&oracle, None, None).unwrap_err();
+        assert!(error.message().contains("has no shared endpoint"), "{error}");
+    }
+
+    #[test]
+    fn credentials_must_fit_the_scheme() {
+        let mut huawei = protocol(Vendor::Huawei, Some("https://h"), None);
+        huawei.signing = Signing::SdkHmacSha256;
+        let error = check_credentials(&huawei, &Credentials::access_key("a", "b")).unwrap_err();
+        assert!(error.message().contains("HUAWEICLOUD_SDK_DOMAIN_ID"), "{error}");
+        assert!(check_credentials(&huawei, &Credentials::access_key("a", "b").with_domain_id("d")).is_ok());
+        assert!(check_credentials(&huawei, &Credentials::basic("u", "p")).is_err());
+        let oracle = protocol(Vendor::Oracle, None, None);
+        assert!(check_credentials(&oracle, &Credentials::bearer("t")).is_err(), "no bearer twin declared");
+        assert!(check_credentials(&oracle, &Credentials::basic("u", "p\n")).is_err());
+    }
+}
