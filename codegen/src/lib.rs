@@ -99,9 +99,25 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
             .map_err(|e| generator_error(format!("open enum {} does not parse: {e}", open.name)))?;
         types.1.extend(items.items);
     }
+    remove_panicking_constructor(&mut file);
     let protocol: syn::File = syn::parse2(emit::runtime_tokens(&checked))
         .map_err(|e| generator_error(format!("protocol constants do not parse: {e}")))?;
     file.items.extend(protocol.items);
 
     Ok(header(spec_file, spec_text) + &prettyplease::unparse(&file))
+}
+
+/// Drops progenitor's `Client::new`. It unwraps `reqwest::ClientBuilder::build`,
+/// which panics when no rustls crypto provider is installed; the generated
+/// `with_config` and `from_env` install one and return errors instead, and
+/// `new_with_client` stays for callers with their own `reqwest::Client`.
+fn remove_panicking_constructor(file: &mut syn::File) {
+    for item in &mut file.items {
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            block.items.retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        }
+    }
 }

@@ -124,9 +124,13 @@ async fn call(matches: &ArgMatches, env: &Environment<'_>) -> Result<cloudjobs_c
 pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let matches = match cli().try_get_matches_from(args) {
         Ok(matches) => matches,
-        Err(e) => {
+        Err(e) if e.use_stderr() => {
             let _ = write!(stderr, "{}", e.render());
-            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+            return EXIT_USAGE;
+        }
+        Err(help_or_version) => {
+            let _ = write!(stdout, "{}", help_or_version.render());
+            return 0;
         }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {

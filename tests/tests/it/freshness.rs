@@ -22,7 +22,12 @@ fn every_committed_generated_file_is_fresh() {
     }
     let registry = xtask::cli_registry(&root).unwrap();
     let committed = fs::read_to_string(root.join(xtask::CLI_REGISTRY)).unwrap_or_default();
-    assert!(committed == registry, "{} is stale: run `{}` and commit", xtask::CLI_REGISTRY, xtask::REGEN_COMMAND);
+    assert!(
+        committed == registry,
+        "{} is stale: run `{}` and commit",
+        xtask::CLI_REGISTRY,
+        xtask::REGEN_COMMAND
+    );
 }
 
 #[test]

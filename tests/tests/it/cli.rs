@@ -1,0 +1,159 @@
+//! The `cloudjobs` command, run in-process with its own environment: a real
+//! call for each API against a local server, and the exit codes.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+
+use serde_json::{Value, json};
+
+use crate::support::{
+    credential_env, only_request, protocol, response_example, server_answering, server_answering_raw, verify,
+    wire_body,
+};
+
+struct Outcome {
+    code: u8,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
+    let var = |name: &str| vars.get(name).cloned();
+    let env = cloudjobs_cli::Environment { var: &var, home: None };
+    let argv: Vec<OsString> =
+        std::iter::once("cloudjobs".into()).chain(args.iter().map(OsString::from)).collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cloudjobs_cli::run(argv, &env, &mut stdout, &mut stderr);
+    Outcome { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
+}
+
+/// The documented command line of the first operation of `api`, with every
+/// required flag set to a sample value.
+fn command_line(api: &str, endpoint: &str) -> Vec<String> {
+    let operation = &protocol(api).operations[0];
+    let mut args = vec![api.to_owned(), operation.command.to_owned()];
+    for param in operation.params.iter().filter(|p| p.required) {
+        args.push(format!("--{}", param.flag));
+        args.push(format!("sample-{}", param.flag));
+    }
+    args.extend(["--endpoint".to_owned(), endpoint.to_owned()]);
+    args
+}
+
+const APIS: [&str; 5] = [
+    "alibaba-eiam",
+    "alibaba-cloudsso",
+    "huawei-identitycenter",
+    "tencent-organization",
+    "oracle-primavera-admin",
+];
+
+// The command runs its own runtime, so these tests run the server on another thread's runtime.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_api_is_called_with_a_request_the_vendor_accepts() {
+    let expected_commands = [
+        "alibaba-eiam get-identity-provider-status-check-job --instance-id --identity-provider-id --identity-provider-status-check-job-id",
+        "alibaba-cloudsso get-task-status --directory-id --task-id",
+        "huawei-identitycenter get-identity-center-service-status",
+        "tencent-organization get-provisioning-task-status --zone-id --task-id",
+        "oracle-primavera-admin get-user-job-status --job-id",
+    ];
+    for (api, expected) in APIS.into_iter().zip(expected_commands) {
+        let example = response_example(api, "200");
+        let server = server_answering(200, wire_body(api, example.clone()), &[]).await;
+        let args = command_line(api, &server.uri());
+        let shown: Vec<&str> = args
+            .iter()
+            .filter(|a| !a.starts_with("sample-") && !a.starts_with("http"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(shown.join(" "), format!("{expected} --endpoint"), "the issue's command line for {api}");
+
+        let vars = credential_env(api, "test-key-id", "test-secret");
+        let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+        assert_eq!(outcome.code, 0, "{api}: {}", outcome.stderr);
+        let printed: Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(cloudjobs_tests::first_difference(&example, &printed), None, "{api}");
+
+        let request = only_request(&server).await;
+        assert_eq!(
+            verify(api, &request, "test-key-id", "test-secret"),
+            Ok("test-key-id".to_owned()),
+            "{api}"
+        );
+        let sent = request.query.iter().map(|(_, v)| v.clone()).chain(
+            serde_json::from_slice::<Value>(&request.body).ok().into_iter().flat_map(|b| {
+                b.as_object().unwrap().values().map(|v| v.as_str().unwrap().to_owned()).collect::<Vec<_>>()
+            }),
+        );
+        let mut sent: Vec<String> = sent.chain(request.path.rsplit('/').next().map(str::to_owned)).collect();
+        sent.retain(|v| v.starts_with("sample-"));
+        let required = protocol(api).operations[0].params.iter().filter(|p| p.required).count();
+        assert_eq!(sent.len(), required, "{api}: every flag reaches the request: {sent:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vendor_errors_exit_3_with_code_message_and_request_id() {
+    let body = json!({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "The provided credentials could not be validated."}, "RequestId": "req-7"}});
+    let server = server_answering(200, body, &[]).await;
+    let args = command_line("tencent-organization", &server.uri());
+    let vars = credential_env("tencent-organization", "id", "secret");
+    let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+    assert_eq!(outcome.code, cloudjobs_cli::EXIT_VENDOR);
+    assert!(outcome.stdout.is_empty());
+    assert_eq!(
+        outcome.stderr.trim(),
+        "error: AuthFailure.SignatureFailure: The provided credentials could not be validated. (HTTP 200, request id req-7)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreadable_answers_exit_5_and_transport_errors_exit_4() {
+    let server = server_answering_raw(200, b"not json").await;
+    let args = command_line("alibaba-cloudsso", &server.uri());
+    let vars = credential_env("alibaba-cloudsso", "id", "secret");
+    let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+    assert_eq!(outcome.code, cloudjobs_cli::EXIT_INVALID_RESPONSE, "{}", outcome.stderr);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let args = command_line("alibaba-cloudsso", &format!("http://127.0.0.1:{port}"));
+    let vars = credential_env("alibaba-cloudsso", "id", "secret");
+    let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+    assert_eq!(outcome.code, cloudjobs_cli::EXIT_TRANSPORT, "{}", outcome.stderr);
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2() {
+    let vars = credential_env("alibaba-cloudsso", "id", "secret");
+    let missing_flag =
+        run(&["alibaba-cloudsso".into(), "get-task-status".into(), "--task-id".into(), "t".into()], &vars);
+    assert_eq!(missing_flag.code, cloudjobs_cli::EXIT_USAGE);
+    assert!(missing_flag.stderr.contains("--directory-id"), "{}", missing_flag.stderr);
+
+    let no_credentials = run(&command_line("alibaba-cloudsso", "http://127.0.0.1:1"), &BTreeMap::new());
+    assert_eq!(no_credentials.code, cloudjobs_cli::EXIT_USAGE);
+    assert!(no_credentials.stderr.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{}", no_credentials.stderr);
+
+    let oracle = credential_env("oracle-primavera-admin", "u", "p");
+    let no_endpoint = run(
+        &["oracle-primavera-admin".into(), "get-user-job-status".into(), "--job-id".into(), "1".into()],
+        &oracle,
+    );
+    assert_eq!(no_endpoint.code, cloudjobs_cli::EXIT_USAGE);
+    assert!(no_endpoint.stderr.contains("has no shared endpoint"), "{}", no_endpoint.stderr);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let help = run(&["--help".into()], &BTreeMap::new());
+    assert_eq!(help.code, 0);
+    for line in [
+        "2  usage or configuration error",
+        "3  the vendor answered with an error",
+        "4  transport error",
+        "5  the answer could not be read",
+    ] {
+        assert!(help.stdout.contains(line), "missing {line:?}");
+    }
+}

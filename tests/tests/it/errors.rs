@@ -1,0 +1,216 @@
+//! Vendor error envelopes become `CloudError`s with code, message, request id
+//! and status; malformed answers become typed errors, never panics; secrets
+//! never show.
+
+use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind};
+use serde_json::json;
+use wiremock::MockServer;
+
+use crate::support::{sample_args, server_answering, server_answering_raw};
+
+async fn call(
+    api: &str,
+    server: &MockServer,
+    credentials: Credentials,
+) -> Result<cloudjobs_core::CallOutput, CloudError> {
+    let config = ClientConfig::new().credentials(credentials).endpoint(server.uri());
+    let operation = crate::support::protocol(api).operations[0].operation_id;
+    cloudjobs_cli::generated::call(api, config, operation, &sample_args(api)).await
+}
+
+fn keys(api: &str) -> Credentials {
+    match crate::support::protocol(api).vendor {
+        cloudjobs_core::Vendor::Huawei => Credentials::access_key("ak", "sk").with_domain_id("domain"),
+        cloudjobs_core::Vendor::Oracle => Credentials::basic("user", "password"),
+        _ => Credentials::access_key("id", "secret"),
+    }
+}
+
+#[tokio::test]
+async fn alibaba_errors_carry_code_message_and_request_id() {
+    let body = json!({
+        "RequestId": "7A3D0A6F-0000-0000-0000-000000000000",
+        "HostId": "cloudsso.cn-shanghai.aliyuncs.com",
+        "Code": "SignatureDoesNotMatch",
+        "Message": "Specified signature is not matched with our calculation.",
+        "Recommend": "https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch"
+    });
+    for api in ["alibaba-cloudsso", "alibaba-eiam"] {
+        let server = server_answering(400, body.clone(), &[]).await;
+        let error = call(api, &server, keys(api)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Vendor);
+        assert_eq!(error.status(), Some(400));
+        assert_eq!(error.code(), Some("SignatureDoesNotMatch"));
+        assert_eq!(error.request_id(), Some("7A3D0A6F-0000-0000-0000-000000000000"));
+        assert!(!error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "SignatureDoesNotMatch: Specified signature is not matched with our calculation. \
+             (HTTP 400, request id 7A3D0A6F-0000-0000-0000-000000000000)"
+        );
+    }
+    let throttled = json!({"RequestId": "r", "Code": "Throttling.User", "Message": "Request was denied due to user flow control."});
+    let server = server_answering(503, throttled, &[]).await;
+    let error = call("alibaba-cloudsso", &server, keys("alibaba-cloudsso")).await.unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+}
+
+#[tokio::test]
+async fn tencent_http_200_errors_become_errors() {
+    let body = json!({"Response": {
+        "Error": {"Code": "ResourceNotFound.UserProvisioningTaskNotFound", "Message": "The user synchronization task does not exist."},
+        "RequestId": "e297543a-80de-4039-83c8-9d35d4545"
+    }});
+    let server = server_answering(200, body, &[]).await;
+    let error = call("tencent-organization", &server, keys("tencent-organization")).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Vendor);
+    assert_eq!(error.status(), Some(200), "the status the server really sent");
+    assert_eq!(error.code(), Some("ResourceNotFound.UserProvisioningTaskNotFound"));
+    assert_eq!(error.message(), "The user synchronization task does not exist.");
+    assert_eq!(error.request_id(), Some("e297543a-80de-4039-83c8-9d35d4545"));
+    assert!(!error.is_retryable());
+
+    let limited =
+        json!({"Response": {"Error": {"Code": "RequestLimitExceeded", "Message": "m"}, "RequestId": "r"}});
+    let server = server_answering(200, limited, &[]).await;
+    assert!(
+        call("tencent-organization", &server, keys("tencent-organization")).await.unwrap_err().is_retryable()
+    );
+}
+
+#[tokio::test]
+async fn huawei_errors_and_request_ids() {
+    let body = json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"});
+    let server = server_answering(401, body, &[("X-Request-Id", "5a5c1c3a9e0a4d8b9c3f2e1d0c9b8a7f")]).await;
+    let error = call("huawei-identitycenter", &server, keys("huawei-identitycenter")).await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(401), Some("APIGW.0301")));
+    assert_eq!(error.request_id(), Some("5a5c1c3a9e0a4d8b9c3f2e1d0c9b8a7f"), "from X-Request-Id");
+
+    let body = json!({"serviceStatus": "enable", "serviceStatusReasons": ["success"]});
+    let server = server_answering(200, body, &[("X-Request-Id", "req-42")]).await;
+    let output = call("huawei-identitycenter", &server, keys("huawei-identitycenter")).await.unwrap();
+    assert_eq!(output.request_id.as_deref(), Some("req-42"));
+}
+
+#[tokio::test]
+async fn oracle_errors_have_no_documented_body() {
+    let server = server_answering_raw(401, b"").await;
+    let error = call("oracle-primavera-admin", &server, keys("oracle-primavera-admin")).await.unwrap_err();
+    assert_eq!((error.kind(), error.status(), error.code()), (ErrorKind::Vendor, Some(401), None));
+}
+
+#[tokio::test]
+async fn malformed_answers_are_typed_errors() {
+    let bodies: [&'static [u8]; 4] =
+        [b"<html>gateway</html>", b"{\"RequestId\": \"r\", \"TaskSt", b"[]", b""];
+    for api in [
+        "alibaba-eiam",
+        "alibaba-cloudsso",
+        "huawei-identitycenter",
+        "tencent-organization",
+        "oracle-primavera-admin",
+    ] {
+        for body in bodies {
+            let server = server_answering_raw(200, body).await;
+            let error = call(api, &server, keys(api)).await.unwrap_err();
+            assert_eq!(
+                error.kind(),
+                ErrorKind::InvalidResponse,
+                "{api} with {:?}: {error}",
+                String::from_utf8_lossy(body)
+            );
+            assert!(!error.is_retryable());
+        }
+    }
+}
+
+#[tokio::test]
+async fn transport_failures_are_typed_and_retryable() {
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = ClientConfig::new()
+        .credentials(keys("alibaba-cloudsso"))
+        .endpoint(format!("http://127.0.0.1:{port}"));
+    let error = cloudjobs_cli::generated::call(
+        "alibaba-cloudsso",
+        config,
+        "GetTaskStatus",
+        &sample_args("alibaba-cloudsso"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_errors_or_debug_output() {
+    const SECRET: &str = "TOPSECRET-do-not-print";
+    for api in ["alibaba-cloudsso", "tencent-organization", "huawei-identitycenter", "oracle-primavera-admin"]
+    {
+        let credentials = match crate::support::protocol(api).vendor {
+            cloudjobs_core::Vendor::Huawei => {
+                Credentials::access_key("ak", SECRET).with_domain_id("d").with_security_token(SECRET)
+            }
+            cloudjobs_core::Vendor::Oracle => Credentials::basic("user", SECRET),
+            _ => Credentials::access_key("id", SECRET).with_security_token(SECRET),
+        };
+        let server = server_answering(400, json!({"Code": "X", "Message": "m"}), &[]).await;
+        let config = ClientConfig::new().credentials(credentials.clone()).endpoint(server.uri());
+        let shown = format!("{config:?} {credentials:?}");
+        assert!(!shown.contains(SECRET), "{api}: {shown}");
+        let error = call(api, &server, credentials).await.unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(SECRET), "{api}: {shown}");
+    }
+    let client = cloudjobs_alibaba_cloudsso::Client::with_config(
+        ClientConfig::new().credentials(Credentials::access_key("id", SECRET)).endpoint("http://127.0.0.1:1"),
+    )
+    .unwrap();
+    assert!(!format!("{client:?}").contains(SECRET));
+}
+
+#[test]
+fn clients_without_an_endpoint_or_credentials_say_what_is_missing() {
+    let error = cloudjobs_oracle_primavera_admin::Client::with_config(
+        ClientConfig::new().credentials(Credentials::basic("u", "p")),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert!(error.message().contains("has no shared endpoint"), "{error}");
+    let error = cloudjobs_huawei_identitycenter::Client::with_config(
+        ClientConfig::new().credentials(Credentials::access_key("ak", "sk")),
+    )
+    .unwrap_err();
+    assert!(error.message().contains("HUAWEICLOUD_SDK_DOMAIN_ID"), "{error}");
+}
+
+#[tokio::test]
+async fn a_client_made_without_credentials_refuses_to_send() {
+    let server = server_answering(200, json!({}), &[]).await;
+    let http = cloudjobs_core::ClientConfig::new()
+        .credentials(Credentials::access_key("id", "secret"))
+        .endpoint(server.uri())
+        .connect(&cloudjobs_alibaba_cloudsso::PROTOCOL)
+        .unwrap()
+        .http;
+    let client =
+        cloudjobs_alibaba_cloudsso::Client::new_with_client(&server.uri(), http, ClientConfig::new());
+    let error: CloudError =
+        client.get_task_status().directory_id("d").task_id("t").send().await.unwrap_err().into();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing unsigned may leave");
+}
+
+#[test]
+fn https_endpoints_are_the_default() {
+    for (api, protocol) in cloudjobs_cli::generated::APIS {
+        for endpoint in [protocol.endpoint, protocol.regional_endpoint].into_iter().flatten() {
+            assert!(endpoint.starts_with("https://"), "{api}: {endpoint}");
+        }
+        if protocol.endpoint.is_some() {
+            let resolved = cloudjobs_core::resolve_endpoint(protocol, None, None).unwrap();
+            assert!(resolved.starts_with("https://"), "{api}: {resolved}");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Helpers for the wire, error and command tests: spec examples, a local
+//! server that records requests, and signature checks with the vendor's rules.
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use cloudjobs_core::signing::{RequestParts, VerifyError, acs3, basic, sdk_hmac, tc3};
+use cloudjobs_core::{Protocol, Signing, Vendor};
+use cloudjobs_tests::workspace_root;
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The protocol of API `name`, from the command's generated registry.
+pub fn protocol(api: &str) -> &'static Protocol {
+    cloudjobs_cli::generated::APIS.iter().find(|(name, _)| *name == api).map(|(_, p)| *p).unwrap()
+}
+
+/// The spec of API `name` as JSON.
+pub fn spec(api: &str) -> Value {
+    let text = fs::read_to_string(workspace_root().join(format!("specs/{api}.yaml"))).unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+/// The example of the first operation's `status` response.
+pub fn response_example(api: &str, status: &str) -> Value {
+    let spec = spec(api);
+    let (_, item) = spec["paths"].as_object().unwrap().iter().next().unwrap();
+    let (_, operation) = item.as_object().unwrap().iter().next().unwrap();
+    operation["responses"][status]["content"]["application/json"]["example"].clone()
+}
+
+/// What the vendor's server sends for a success: Tencent wraps it in `Response`.
+pub fn wire_body(api: &str, body: Value) -> Value {
+    if protocol(api).vendor == Vendor::Tencent { serde_json::json!({ "Response": body }) } else { body }
+}
+
+/// A local server on 127.0.0.1 that answers every request with `status` and `body`.
+pub async fn server_answering(status: u16, body: Value, headers: &[(&str, &str)]) -> MockServer {
+    let server = MockServer::start().await;
+    let mut response = ResponseTemplate::new(status).set_body_json(body);
+    for (name, value) in headers {
+        response = response.insert_header(*name, *value);
+    }
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    server
+}
+
+/// A local server that answers every request with raw bytes.
+pub async fn server_answering_raw(status: u16, body: &'static [u8]) -> MockServer {
+    let server = MockServer::start().await;
+    let response = ResponseTemplate::new(status).set_body_raw(body, "application/json");
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    server
+}
+
+/// The one request a server received, as signature parts.
+pub async fn only_request(server: &MockServer) -> RequestParts {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    let request = &requests[0];
+    let target = match request.url.query() {
+        Some(query) => format!("{}?{query}", request.url.path()),
+        None => request.url.path().to_owned(),
+    };
+    let headers = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+        .collect();
+    RequestParts::from_target(request.method.as_str(), &target, headers, request.body.clone())
+}
+
+/// Checks a request's signature with the vendor's canonicalization for `api`.
+pub fn verify(api: &str, parts: &RequestParts, key_id: &str, secret: &str) -> Result<String, VerifyError> {
+    let secret_for = |id: &str| (id == key_id).then(|| secret.to_owned());
+    match protocol(api).signing {
+        Signing::Acs3HmacSha256 => acs3::verify(parts, &secret_for),
+        Signing::Tc3HmacSha256 => tc3::verify(parts, &secret_for),
+        Signing::SdkHmacSha256 => sdk_hmac::verify(parts, &secret_for),
+        Signing::HttpBasic => basic::verify_basic(parts, &secret_for),
+    }
+}
+
+/// Test credentials for API `api`, as environment variables of its vendor.
+pub fn credential_env(api: &str, id: &str, secret: &str) -> BTreeMap<String, String> {
+    let pairs: &[(&str, &str)] = match protocol(api).vendor {
+        Vendor::Alibaba => {
+            &[("ALIBABA_CLOUD_ACCESS_KEY_ID", id), ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)]
+        }
+        Vendor::Tencent => &[("TENCENTCLOUD_SECRET_ID", id), ("TENCENTCLOUD_SECRET_KEY", secret)],
+        Vendor::Huawei => &[
+            ("HUAWEICLOUD_SDK_AK", id),
+            ("HUAWEICLOUD_SDK_SK", secret),
+            ("HUAWEICLOUD_SDK_DOMAIN_ID", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
+        ],
+        Vendor::Oracle => &[("ORACLE_PRIMAVERA_USERNAME", id), ("ORACLE_PRIMAVERA_PASSWORD", secret)],
+    };
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Arguments that satisfy every required parameter of the first operation of `api`.
+pub fn sample_args(api: &str) -> BTreeMap<String, String> {
+    protocol(api).operations[0]
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| (p.name.to_owned(), format!("sample-{}", p.flag)))
+        .collect()
+}
