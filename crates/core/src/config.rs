@@ -109,6 +109,18 @@ impl ClientConfig {
 
 /// The kind of credentials each signing scheme needs, and values that fit in headers.
 fn check_credentials(protocol: &Protocol, credentials: &Credentials) -> Result<(), CloudError> {
+    let (compiled, feature) = match protocol.signing {
+        Signing::Acs3HmacSha256 => (cfg!(feature = "alibaba"), "alibaba"),
+        Signing::Tc3HmacSha256 => (cfg!(feature = "tencent"), "tencent"),
+        Signing::SdkHmacSha256 => (cfg!(feature = "huawei"), "huawei"),
+        Signing::HttpBasic => (cfg!(feature = "oracle"), "oracle"),
+    };
+    if !compiled {
+        return Err(CloudError::configuration(format!(
+            "cloudjobs-core was built without its `{feature}` feature, which signs for {:?}",
+            protocol.vendor
+        )));
+    }
     let header_safe = |what: &str, value: &str| {
         if value.is_empty() || value.chars().any(|c| c.is_control() || !c.is_ascii()) {
             Err(CloudError::configuration(format!(

@@ -118,50 +118,9 @@ fn parts_of(request: &reqwest::Request) -> RequestParts {
 pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::Request) {
     let Some(credentials) = config.configured_credentials() else { return };
     let mut parts = parts_of(request);
-    let now = time::OffsetDateTime::now_utc();
-    match credentials {
-        Credentials::AccessKey(key) => {
-            let token = key.security_token.as_ref().map(|t| t.expose());
-            match protocol.signing {
-                #[cfg(feature = "alibaba")]
-                crate::Signing::Acs3HmacSha256 => crate::signing::acs3::sign(
-                    &mut parts,
-                    &key.id,
-                    key.secret.expose(),
-                    token,
-                    now,
-                    &crate::signing::nonce(),
-                ),
-                #[cfg(feature = "tencent")]
-                crate::Signing::Tc3HmacSha256 => crate::signing::tc3::sign(
-                    &mut parts,
-                    &key.id,
-                    key.secret.expose(),
-                    token,
-                    protocol.service,
-                    now,
-                ),
-                #[cfg(feature = "huawei")]
-                crate::Signing::SdkHmacSha256 => {
-                    if let Some(token) = token {
-                        parts.set_header("x-security-token", token);
-                    }
-                    crate::signing::sdk_hmac::sign(&mut parts, &key.id, key.secret.expose(), now)
-                }
-                // Credentials were checked against the scheme when the client was created.
-                _ => return,
-            }
-        }
-        #[cfg(feature = "oracle")]
-        Credentials::Basic { username, password } => {
-            parts.set_header("authorization", crate::signing::basic::basic(username, password.expose()))
-        }
-        #[cfg(feature = "oracle")]
-        Credentials::Bearer(token) => {
-            parts.set_header("authorization", crate::signing::basic::bearer(token.expose()))
-        }
-        #[allow(unreachable_patterns)]
-        _ => return,
+    if !sign_parts(protocol, credentials, &mut parts) {
+        // Credentials were checked against the scheme when the client was created.
+        return;
     }
     if !parts.query.is_empty() {
         request.url_mut().set_query(Some(&crate::signing::canonical_query(&parts.query)));
@@ -175,6 +134,60 @@ pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::R
             (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
         {
             headers.insert(name, value);
+        }
+    }
+}
+
+/// Adds the signature headers of `protocol`'s scheme; false when this build
+/// cannot sign for it.
+fn sign_parts(protocol: &Protocol, credentials: &Credentials, parts: &mut RequestParts) -> bool {
+    #[allow(unused_imports)]
+    use crate::Signing;
+    #[allow(unused_imports)]
+    use time::OffsetDateTime;
+    match (protocol.signing, credentials) {
+        #[cfg(feature = "alibaba")]
+        (Signing::Acs3HmacSha256, Credentials::AccessKey(key)) => {
+            let token = key.security_token.as_ref().map(|t| t.expose());
+            let nonce = crate::signing::nonce();
+            crate::signing::acs3::sign(
+                parts,
+                &key.id,
+                key.secret.expose(),
+                token,
+                OffsetDateTime::now_utc(),
+                &nonce,
+            );
+            true
+        }
+        #[cfg(feature = "tencent")]
+        (Signing::Tc3HmacSha256, Credentials::AccessKey(key)) => {
+            let token = key.security_token.as_ref().map(|t| t.expose());
+            let now = OffsetDateTime::now_utc();
+            crate::signing::tc3::sign(parts, &key.id, key.secret.expose(), token, protocol.service, now);
+            true
+        }
+        #[cfg(feature = "huawei")]
+        (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
+            if let Some(token) = &key.security_token {
+                parts.set_header("x-security-token", token.expose());
+            }
+            crate::signing::sdk_hmac::sign(parts, &key.id, key.secret.expose(), OffsetDateTime::now_utc());
+            true
+        }
+        #[cfg(feature = "oracle")]
+        (Signing::HttpBasic, Credentials::Basic { username, password }) => {
+            parts.set_header("authorization", crate::signing::basic::basic(username, password.expose()));
+            true
+        }
+        #[cfg(feature = "oracle")]
+        (Signing::HttpBasic, Credentials::Bearer(token)) => {
+            parts.set_header("authorization", crate::signing::basic::bearer(token.expose()));
+            true
+        }
+        _ => {
+            let _ = parts;
+            false
         }
     }
 }

@@ -18,8 +18,10 @@ pub mod tc3;
 
 use std::fmt;
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 use sha2::{Digest, Sha256};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded
@@ -92,11 +94,13 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
     pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&")
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// HMAC-SHA256 of `data` under `key`.
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
@@ -104,6 +108,7 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// `name:value\n` for each signed header, in the order of `signed`, values trimmed.
 fn canonical_headers(
     parts: &RequestParts,
@@ -125,6 +130,7 @@ fn canonical_headers(
     Ok(out)
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// The fields of an `Authorization` header after its algorithm name:
 /// `Credential=...,SignedHeaders=...,Signature=...` with or without spaces.
 fn authorization_fields<'a>(
@@ -145,6 +151,7 @@ fn authorization_fields<'a>(
         .collect()
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 fn field<'a>(fields: &[(&'a str, &'a str)], name: &'static str) -> Result<&'a str, VerifyError> {
     fields.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or(VerifyError::Missing(name))
 }
@@ -189,6 +196,7 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// A random nonce: 16 bytes from the operating system, as hex.
 pub fn nonce() -> String {
     let mut bytes = [0u8; 16];
