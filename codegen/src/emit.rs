@@ -88,6 +88,28 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
     });
     let params = op.params.iter().map(param_tokens);
     let command = operation_id.to_kebab_case();
+    let example = option_str(&op.example);
+    let job = match &op.job {
+        None => quote!(::std::option::Option::None),
+        Some(job) => {
+            let [id_param, id_field, reason, failure_field] =
+                [&job.id_param, &job.id_field, &job.reason, &job.failure_field].map(option_str);
+            let (status, running, succeeded, failed) =
+                (&job.status, &job.running, &job.succeeded, &job.failed);
+            quote! {
+                ::std::option::Option::Some(cloudjobs_core::JobModel {
+                    id_param: #id_param,
+                    id_field: #id_field,
+                    status: #status,
+                    running: &[#(#running),*],
+                    succeeded: &[#(#succeeded),*],
+                    failed: &[#(#failed),*],
+                    reason: #reason,
+                    failure_field: #failure_field,
+                })
+            }
+        }
+    };
     quote! {
         cloudjobs_core::Operation {
             operation_id: #operation_id,
@@ -98,6 +120,8 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
             error_codes: &[#(#codes),*],
             summary: #summary,
             params: &[#(#params),*],
+            job: #job,
+            example: #example,
         }
     }
 }

@@ -86,3 +86,32 @@ pub struct ErrorCode {
     /// The vendor's description.
     pub description: String,
 }
+
+/// `x-cloudjobs-job`: how an operation's answer tells a job's state, in the
+/// API's own vocabulary. Waiters read it to decide when a job is done; the
+/// emulator reads it to play a job's life.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct JobModel {
+    /// The request parameter that names the job, if any.
+    #[serde(default)]
+    pub id_param: Option<String>,
+    /// JSON pointer to the job id in the answer.
+    #[serde(default)]
+    pub id_field: Option<String>,
+    /// JSON pointer to the state in the answer, or `http-status`.
+    pub status: String,
+    /// Values (or HTTP statuses) that mean the job is still running.
+    pub running: Vec<String>,
+    /// Values that mean it succeeded.
+    pub succeeded: Vec<String>,
+    /// Values that mean it failed.
+    #[serde(default)]
+    pub failed: Vec<String>,
+    /// JSON pointer to the failure reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// JSON pointer to a field whose presence (non-empty) turns success into failure.
+    #[serde(default)]
+    pub failure_field: Option<String>,
+}

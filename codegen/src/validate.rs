@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::error::{Problems, Segment, SpecError, SpecPath};
-use crate::extensions::{ApiProtocol, ErrorCode, Signing, Style, Vendor};
+use crate::extensions::{ApiProtocol, ErrorCode, JobModel, Signing, Style, Vendor};
 
 /// One operation of a checked spec, as the runtime and the generator need it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub struct CheckedOperation {
     pub params: Vec<CheckedParam>,
     /// The component name of the JSON body schema, if there is a body.
     pub body_schema: Option<String>,
+    /// How the answer tells the job's state (`x-cloudjobs-job`).
+    pub job: Option<JobModel>,
+    /// The example of the first success response, as compact JSON.
+    pub example: Option<String>,
 }
 
 /// Where a parameter of a checked operation travels.
@@ -629,6 +633,21 @@ fn check_operations(
             check_path_parameters(document, path_key, item, operation, &at_path, &at, problems);
             check_bodies(document, operation, &at, problems);
             let (params, body_schema) = collect_params(document, item, operation);
+            let job: Option<JobModel> = match operation.get("x-cloudjobs-job") {
+                Some(job) => {
+                    Some(typed(job, &at.key("x-cloudjobs-job"), problems, "x-cloudjobs-job extension")?)
+                }
+                None => None,
+            };
+            if let Some(job) = &job {
+                check_job(job, &params, &at.key("x-cloudjobs-job"), problems);
+            }
+            let example = entries(operation.get("responses"))
+                .filter(|(code, _)| is_success(code))
+                .find_map(|(_, response)| {
+                    deref(document, response).pointer("/content/application~1json/example")
+                })
+                .map(|example| example.to_string());
             let text = |key: &str| operation.get(key).and_then(Value::as_str).map(str::to_owned);
             operations.push(CheckedOperation {
                 operation_id: operation_id.to_owned(),
@@ -639,6 +658,8 @@ fn check_operations(
                 summary: text("summary").or_else(|| text("description")).unwrap_or_default(),
                 params,
                 body_schema,
+                job,
+                example,
             });
         }
     }
@@ -646,6 +667,28 @@ fn check_operations(
         problems.push(&root.key("paths"), "the spec has no operations");
     }
     Ok(operations)
+}
+
+fn check_job(job: &JobModel, params: &[CheckedParam], at: &SpecPath, problems: &mut Problems) {
+    let pointers =
+        [("id-field", &job.id_field), ("reason", &job.reason), ("failure-field", &job.failure_field)];
+    for (key, pointer) in pointers {
+        if pointer.as_deref().is_some_and(|p| !p.starts_with('/')) {
+            problems.push(&at.key(key), "must be a JSON pointer such as `/TaskStatus/Status`");
+        }
+    }
+    if job.status != "http-status" && !job.status.starts_with('/') {
+        problems
+            .push(&at.key("status"), "must be a JSON pointer such as `/TaskStatus/Status`, or `http-status`");
+    }
+    if job.running.is_empty() || job.succeeded.is_empty() {
+        problems.push(at, "`running` and `succeeded` must each list at least one value");
+    }
+    if let Some(id) = &job.id_param
+        && !params.iter().any(|p| &p.name == id)
+    {
+        problems.push(&at.key("id-param"), format!("`{id}` is not a parameter of this operation"));
+    }
 }
 
 /// The parameters of an operation (path-level first) and the fields of its JSON

@@ -63,55 +63,60 @@ class Capture(BaseHTTPRequestHandler):
         pass
 
 
-def alibaba_client(module, port, token):
+def alibaba_client(module, endpoint, credentials):
     from alibabacloud_tea_openapi.models import Config
-    config = Config(access_key_id=ALIBABA["id"], access_key_secret=ALIBABA["secret"],
-                    security_token=ALIBABA["token"] if token else None,
-                    endpoint=f"127.0.0.1:{port}", protocol="http", region_id="cn-shanghai")
+    config = Config(access_key_id=credentials["id"], access_key_secret=credentials["secret"],
+                    security_token=credentials.get("token"),
+                    endpoint=endpoint, protocol="http", region_id="cn-shanghai")
     return module.Client(config)
 
 
-def call_cloudsso(port, token):
+def call_cloudsso(endpoint, credentials, job_id="t-shfqw1u1edszvxw5****"):
+    """GetTaskStatus; returns the request parameters and the task status."""
     import alibabacloud_cloudsso20210515.client as sdk
     from alibabacloud_cloudsso20210515 import models
-    params = {"DirectoryId": "d-00fc2p61****", "TaskId": "t-shfqw1u1edszvxw5****"}
-    alibaba_client(sdk, port, token).get_task_status(models.GetTaskStatusRequest(directory_id=params["DirectoryId"], task_id=params["TaskId"]))
-    return params
+    params = {"DirectoryId": "d-00fc2p61****", "TaskId": job_id}
+    response = alibaba_client(sdk, endpoint, credentials).get_task_status(
+        models.GetTaskStatusRequest(directory_id=params["DirectoryId"], task_id=params["TaskId"]))
+    return params, response.body.task_status.status
 
 
-def call_eiam(port, token):
+def call_eiam(endpoint, credentials, job_id="async_000xxxx"):
+    """GetIdentityProviderStatusCheckJob; returns the request parameters and the job status."""
     import alibabacloud_eiam20211201.client as sdk
     from alibabacloud_eiam20211201 import models
-    params = {"InstanceId": "idaas_ue2jvisn35ea5lmthk267xxxxx", "IdentityProviderId": "idp_11111", "IdentityProviderStatusCheckJobId": "async_000xxxx"}
+    params = {"InstanceId": "idaas_ue2jvisn35ea5lmthk267xxxxx", "IdentityProviderId": "idp_11111", "IdentityProviderStatusCheckJobId": job_id}
     request = models.GetIdentityProviderStatusCheckJobRequest(instance_id=params["InstanceId"], identity_provider_id=params["IdentityProviderId"], identity_provider_status_check_job_id=params["IdentityProviderStatusCheckJobId"])
-    alibaba_client(sdk, port, token).get_identity_provider_status_check_job(request)
-    return params
+    response = alibaba_client(sdk, endpoint, credentials).get_identity_provider_status_check_job(request)
+    return params, response.body.identity_provider_status_check_job.status
 
 
-def call_tencent(port, token):
+def call_tencent(endpoint, credentials, job_id="t-d8wjd8j3****"):
+    """GetProvisioningTaskStatus; returns the request parameters and the task status."""
     from tencentcloud.common import credential
     from tencentcloud.common.profile.client_profile import ClientProfile
     from tencentcloud.common.profile.http_profile import HttpProfile
     from tencentcloud.organization.v20210331 import models, organization_client
-    cred = credential.Credential(TENCENT["id"], TENCENT["secret"], TENCENT["token"] if token else None)
-    http = HttpProfile(endpoint=f"127.0.0.1:{port}", reqMethod="POST", protocol="http")
+    cred = credential.Credential(credentials["id"], credentials["secret"], credentials.get("token"))
+    http = HttpProfile(endpoint=endpoint, reqMethod="POST", protocol="http")
     client = organization_client.OrganizationClient(cred, "", ClientProfile(httpProfile=http))
-    params = {"ZoneId": "z-djw98wnd***", "TaskId": "t-d8wjd8j3****"}
+    params = {"ZoneId": "z-djw98wnd***", "TaskId": job_id}
     request = models.GetProvisioningTaskStatusRequest()
     request.ZoneId, request.TaskId = params["ZoneId"], params["TaskId"]
-    client.GetProvisioningTaskStatus(request)
-    return params
+    response = client.GetProvisioningTaskStatus(request)
+    return params, response.TaskStatus.Status
 
 
-def call_huawei(port, token):
+def call_huawei(endpoint, credentials, job_id=None):
+    """GetIdentityCenterServiceStatus; returns no parameters and the service status."""
     from huaweicloudsdkcore.auth.credentials import GlobalCredentials
     from huaweicloudsdkidentitycenter.v1 import GetIdentityCenterServiceStatusRequest, IdentityCenterClient
-    credentials = GlobalCredentials(HUAWEI["id"], HUAWEI["secret"], HUAWEI["domain_id"])
-    if token:
-        credentials = credentials.with_security_token(HUAWEI["token"])
-    client = IdentityCenterClient.new_builder().with_credentials(credentials).with_endpoint(f"http://127.0.0.1:{port}").build()
-    client.get_identity_center_service_status(GetIdentityCenterServiceStatusRequest())
-    return {}
+    sdk_credentials = GlobalCredentials(credentials["id"], credentials["secret"], credentials["domain_id"])
+    if credentials.get("token"):
+        sdk_credentials = sdk_credentials.with_security_token(credentials["token"])
+    client = IdentityCenterClient.new_builder().with_credentials(sdk_credentials).with_endpoint(f"http://{endpoint}").build()
+    response = client.get_identity_center_service_status(GetIdentityCenterServiceStatusRequest())
+    return {}, response.service_status
 
 
 CALLS = [
@@ -130,7 +135,8 @@ def main():
     for api, operation, package, credentials, call in CALLS:
         for token in (False, True):
             Capture.recorded, Capture.answer = [], SAMPLES[api]
-            params = call(port, token)
+            chosen = {k: v for k, v in credentials.items() if token or k != "token"}
+            params, _ = call(f"127.0.0.1:{port}", chosen)
             if len(Capture.recorded) != 1:
                 sys.exit(f"{api}: expected one request, saw {len(Capture.recorded)}")
             fixture = {

@@ -77,7 +77,86 @@ pub fn cli() -> Command {
     for (name, protocol) in generated::APIS {
         command = command.subcommand(api_command(name, protocol));
     }
-    command
+    command.subcommand(mock_command())
+}
+
+fn mock_command() -> Command {
+    Command::new("mock")
+        .about("Serve a local emulator of every API on 127.0.0.1, for trying and testing without a cloud account")
+        .long_about(
+            "Serve a local emulator of every API on one 127.0.0.1 port. It verifies signatures and timestamps \
+             like each vendor and answers in each vendor's envelopes. Every job id has a scripted life: by \
+             default \"in progress\" for two polls, then success; ids starting with fail- fail. --jobs FILE \
+             sets per-id steps: a JSON object from id to a list of \"running\", \"success\", \"drop\", \
+             {\"fail\": \"reason\"}, {\"http\": 503}, {\"throttle\": {\"retry_after\": 2}}, {\"delay_ms\": 1500}.",
+        )
+        .arg(Arg::new("port").long("port").value_name("P").value_parser(clap::value_parser!(u16)).help("Port (default: a free one)"))
+        .arg(Arg::new("jobs").long("jobs").value_name("FILE").help("Job scripts, as JSON"))
+        .arg(
+            Arg::new("access-key-id")
+                .long("access-key-id")
+                .value_name("ID")
+                .requires("secret")
+                .help(format!("The one key id accepted (default {})", cloudjobs_mock::DEFAULT_KEY_ID)),
+        )
+        .arg(
+            Arg::new("secret")
+                .long("secret")
+                .value_name("SECRET")
+                .requires("access-key-id")
+                .help(format!("The one secret accepted (default {})", cloudjobs_mock::DEFAULT_SECRET)),
+        )
+}
+
+/// Runs the emulator until `stop` changes (or Ctrl-C without one), after
+/// printing its base URL and the credentials it accepts.
+async fn serve_mock(
+    matches: &ArgMatches,
+    env: &Environment<'_>,
+    stdout: &mut dyn Write,
+) -> Result<(), CloudError> {
+    let mut config = cloudjobs_mock::EmulatorConfig::new();
+    for (name, protocol) in generated::APIS {
+        config = config.api(name, protocol);
+    }
+    if let Some(port) = matches.get_one::<u16>("port") {
+        config.port = *port;
+    }
+    if let (Some(id), Some(secret)) =
+        (matches.get_one::<String>("access-key-id"), matches.get_one::<String>("secret"))
+    {
+        config.key_id = id.clone();
+        config.secret = secret.clone();
+    }
+    if let Some(path) = matches.get_one::<String>("jobs") {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CloudError::configuration(format!("cannot read jobs file {path}: {e}")))?;
+        config.scripts = cloudjobs_mock::JobScripts::from_json(&text).map_err(CloudError::configuration)?;
+    }
+    let emulator = cloudjobs_mock::Emulator::start(config)
+        .await
+        .map_err(|e| CloudError::configuration(format!("cannot listen on 127.0.0.1: {e}")))?;
+    let (id, secret, url) = (emulator.key_id().to_owned(), emulator.secret().to_owned(), emulator.base_url());
+    let _ = writeln!(
+        stdout,
+        "cloudjobs mock serving every API at {url}\n\
+         accepted credentials (every vendor; Oracle Basic user and password are the same pair):\n  \
+         access key id: {id}\n  secret:        {secret}\n\
+         for example:\n  \
+         export ALIBABA_CLOUD_ACCESS_KEY_ID={id} ALIBABA_CLOUD_ACCESS_KEY_SECRET={secret}\n  \
+         cloudjobs alibaba-cloudsso get-task-status --directory-id d-1 --task-id t-1 --endpoint {url}"
+    );
+    let _ = stdout.flush();
+    match env.stop.clone() {
+        Some(mut stop) => {
+            let _ = stop.changed().await;
+        }
+        None => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+    emulator.stop().await;
+    Ok(())
 }
 
 fn exit_code(error: &CloudError) -> u8 {
@@ -95,6 +174,8 @@ pub struct Environment<'a> {
     pub var: &'a dyn Fn(&str) -> Option<String>,
     /// The home directory, for credentials files.
     pub home: Option<PathBuf>,
+    /// Stops `cloudjobs mock` when it changes; without one, Ctrl-C does.
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 async fn call(matches: &ArgMatches, env: &Environment<'_>) -> Result<cloudjobs_core::CallOutput, CloudError> {
@@ -140,6 +221,15 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             return EXIT_USAGE;
         }
     };
+    if let Some(("mock", mock)) = matches.subcommand() {
+        return match runtime.block_on(serve_mock(mock, env, stdout)) {
+            Ok(()) => 0,
+            Err(error) => {
+                let _ = writeln!(stderr, "error: {error}");
+                exit_code(&error)
+            }
+        };
+    }
     match runtime.block_on(call(&matches, env)) {
         Ok(output) => {
             if output.status == 202 {

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let env = cloudjobs_cli::Environment { var: &var, home: std::env::var_os("HOME").map(Into::into) };
+    let env =
+        cloudjobs_cli::Environment { var: &var, home: std::env::var_os("HOME").map(Into::into), stop: None };
     let code = cloudjobs_cli::run(
         std::env::args_os().collect(),
         &env,

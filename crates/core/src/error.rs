@@ -222,7 +222,11 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
                 let header_id = request_id_header(response.headers());
                 let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
                 let (code, message, request_id) = parse_error_body(&body);
-                let message = message.unwrap_or_else(|| format!("HTTP {status} with no error message"));
+                let message = message.unwrap_or_else(|| {
+                    let reason =
+                        reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
+                    format!("{} without an error body", reason.unwrap_or("error"))
+                });
                 Self::vendor(status, code, message, request_id.or(header_id))
             }
             P::UnexpectedResponse(response) => {

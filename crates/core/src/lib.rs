@@ -80,6 +80,32 @@ pub struct Operation {
     pub summary: &'static str,
     /// Its parameters, body fields included.
     pub params: &'static [Param],
+    /// How its answer tells a job's state, if it reports on a job.
+    pub job: Option<JobModel>,
+    /// The spec's example of its success answer, as JSON text.
+    pub example: Option<&'static str>,
+}
+
+/// How an operation's answer tells a job's state, in the API's own words
+/// (the spec's `x-cloudjobs-job`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JobModel {
+    /// The request parameter that names the job.
+    pub id_param: Option<&'static str>,
+    /// JSON pointer to the job id in the answer.
+    pub id_field: Option<&'static str>,
+    /// JSON pointer to the state in the answer, or `http-status`.
+    pub status: &'static str,
+    /// Values (or HTTP statuses) meaning "still running".
+    pub running: &'static [&'static str],
+    /// Values meaning "succeeded".
+    pub succeeded: &'static [&'static str],
+    /// Values meaning "failed".
+    pub failed: &'static [&'static str],
+    /// JSON pointer to the failure reason.
+    pub reason: Option<&'static str>,
+    /// JSON pointer to a field whose non-empty presence means failure.
+    pub failure_field: Option<&'static str>,
 }
 
 /// Where a parameter travels.

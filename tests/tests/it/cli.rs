@@ -19,7 +19,7 @@ struct Outcome {
 
 fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
     let var = |name: &str| vars.get(name).cloned();
-    let env = cloudjobs_cli::Environment { var: &var, home: None };
+    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None };
     let argv: Vec<OsString> =
         std::iter::once("cloudjobs".into()).chain(args.iter().map(OsString::from)).collect();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());

@@ -2,9 +2,11 @@
 
 mod broken_specs;
 mod cli;
+mod emulator;
 mod errors;
 mod freshness;
 mod generator_fixtures;
 mod responses;
+mod sdk_acceptance;
 mod support;
 mod wire;

@@ -1,0 +1,448 @@
+//! One request through the emulator: route it the way the real hosts do,
+//! check its signature and parameters, then answer with the job's next step.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+
+use cloudjobs_core::signing::{RequestParts, VerifyError, acs3, basic, sdk_hmac, tc3};
+use cloudjobs_core::{Credentials, Operation, ParamKind, ParamLocation, Protocol, Style, Vendor};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+use crate::script::{JobScripts, Step};
+use crate::vendor::{Answer, Refusal, refuse, request_id};
+
+/// How far a signing time may be from the emulator's clock, per vendor, as the
+/// vendors document it: Alibaba 15 minutes, Tencent 5 minutes, Huawei 15 minutes.
+fn window_seconds(vendor: Vendor) -> i64 {
+    match vendor {
+        Vendor::Tencent => 5 * 60,
+        _ => 15 * 60,
+    }
+}
+
+/// Everything the emulator knows and remembers.
+pub(crate) struct State {
+    pub(crate) apis: Vec<(String, &'static Protocol)>,
+    pub(crate) key_id: String,
+    pub(crate) secret: String,
+    pub(crate) scripts: Mutex<JobScripts>,
+    polls: Mutex<HashMap<(String, String), usize>>,
+    nonces: Mutex<SeenNonces>,
+    pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
+}
+
+/// Alibaba nonces seen within the signing window, oldest first.
+#[derive(Default)]
+struct SeenNonces {
+    seen: HashSet<String>,
+    order: VecDeque<(i64, String)>,
+}
+
+/// The API, operation and path parameters a request is for.
+struct Route<'s> {
+    api: &'s str,
+    protocol: &'static Protocol,
+    operation: &'static Operation,
+    path_args: BTreeMap<String, String>,
+}
+
+/// How many requests the emulator keeps for `requests()`; older ones are
+/// forgotten so that a long run stays within constant memory.
+pub(crate) const KEPT_REQUESTS: usize = 10_000;
+
+impl State {
+    pub(crate) fn new(
+        apis: Vec<(String, &'static Protocol)>,
+        key_id: String,
+        secret: String,
+        scripts: JobScripts,
+    ) -> Self {
+        Self {
+            apis,
+            key_id,
+            secret,
+            scripts: Mutex::new(scripts),
+            polls: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(SeenNonces::default()),
+            requests: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    fn secret_for(&self, id: &str) -> Option<String> {
+        (id == self.key_id).then(|| self.secret.clone())
+    }
+
+    /// Whether an Alibaba nonce is new; nonces older than the window are forgotten.
+    fn fresh_nonce(&self, nonce: &str, now: i64) -> bool {
+        let mut guard = self.nonces.lock().unwrap();
+        let SeenNonces { seen, order } = &mut *guard;
+        while order.front().is_some_and(|(at, _)| *at < now - window_seconds(Vendor::Alibaba)) {
+            if let Some((_, old)) = order.pop_front() {
+                seen.remove(&old);
+            }
+        }
+        if !seen.insert(nonce.to_owned()) {
+            return false;
+        }
+        order.push_back((now, nonce.to_owned()));
+        true
+    }
+
+    fn next_step(&self, api: &str, id: &str) -> Step {
+        let poll = {
+            let mut polls = self.polls.lock().unwrap();
+            let count = polls.entry((api.to_owned(), id.to_owned())).or_insert(0);
+            *count += 1;
+            *count - 1
+        };
+        self.scripts.lock().unwrap().step(id, poll)
+    }
+}
+
+/// Which API and operation a request is for, found the way the real hosts do:
+/// by the action and version headers (RPC), or by method and path (REST).
+fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendor, Refusal)> {
+    let rpc = [
+        (Vendor::Alibaba, "x-acs-action", "x-acs-version"),
+        (Vendor::Tencent, "x-tc-action", "x-tc-version"),
+    ];
+    for (vendor, action_header, version_header) in rpc {
+        let Some(action) = parts.header(action_header) else { continue };
+        let version = parts.header(version_header).unwrap_or_default();
+        for (name, protocol) in &state.apis {
+            if protocol.vendor != vendor || protocol.api_version != version {
+                continue;
+            }
+            if let Some(operation) = protocol.operations.iter().find(|op| op.action == Some(action)) {
+                return Ok(Route { api: name, protocol, operation, path_args: BTreeMap::new() });
+            }
+        }
+        return Err((vendor, Refusal::UnknownOperation(format!("{action} (version {version})"))));
+    }
+    for (name, protocol) in &state.apis {
+        if protocol.style != Style::Rest {
+            continue;
+        }
+        for operation in protocol.operations {
+            if operation.method != parts.method {
+                continue;
+            }
+            let mut candidates = vec![operation.path.to_owned()];
+            if let (Some(basic), Some(bearer)) = (protocol.basic_path_prefix, protocol.bearer_path_prefix)
+                && let Some(rest) = operation.path.strip_prefix(basic)
+            {
+                candidates.push(format!("{bearer}{rest}"));
+            }
+            for template in candidates {
+                if let Some(path_args) = match_path(&template, &parts.path) {
+                    return Ok(Route { api: name, protocol, operation, path_args });
+                }
+            }
+        }
+    }
+    let vendor = state
+        .apis
+        .iter()
+        .find(|(_, p)| p.style == Style::Rest)
+        .map(|(_, p)| p.vendor)
+        .unwrap_or(Vendor::Huawei);
+    Err((vendor, Refusal::UnknownOperation(format!("{} {}", parts.method, parts.path))))
+}
+
+/// Matches `/a/{id}/b` against a request path, returning the decoded path parameters.
+fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
+    let (template, path): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut args = BTreeMap::new();
+    for (want, got) in template.iter().zip(&path) {
+        match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) if !got.is_empty() => {
+                let value = percent_decode(got);
+                args.insert(name.to_owned(), value);
+            }
+            Some(_) => return None,
+            None if want != got => return None,
+            None => {}
+        }
+    }
+    Some(args)
+}
+
+fn percent_decode(text: &str) -> String {
+    RequestParts::from_target("GET", &format!("/?x={text}"), vec![], vec![]).query[0].1.clone()
+}
+
+/// Checks the request's credentials with the vendor's canonicalization and clock window.
+fn authenticate(state: &State, protocol: &Protocol, parts: &RequestParts) -> Result<(), Refusal> {
+    let secret_for = |id: &str| state.secret_for(id);
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let outcome = match protocol.vendor {
+        Vendor::Alibaba => acs3::verify(parts, &secret_for),
+        Vendor::Tencent => tc3::verify(parts, &secret_for),
+        Vendor::Huawei => sdk_hmac::verify(parts, &secret_for),
+        Vendor::Oracle => match parts.header("authorization") {
+            Some(value) if value.starts_with("Bearer ") => {
+                if value["Bearer ".len()..] == state.secret {
+                    Ok(String::new())
+                } else {
+                    Err(VerifyError::UnknownKey("token".into()))
+                }
+            }
+            _ => basic::verify_basic(parts, &secret_for),
+        },
+    };
+    match outcome {
+        Ok(_) => {}
+        Err(VerifyError::UnknownKey(id)) => return Err(Refusal::UnknownKey(id)),
+        Err(VerifyError::SignatureMismatch { expected_string_to_sign }) => {
+            return Err(Refusal::BadSignature(expected_string_to_sign));
+        }
+        Err(other) => return Err(Refusal::MalformedAuthorization(other.to_string())),
+    }
+    let signed_at = match protocol.vendor {
+        Vendor::Alibaba => parts
+            .header("x-acs-date")
+            .and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok())
+            .map(|t| t.unix_timestamp()),
+        Vendor::Tencent => parts.header("x-tc-timestamp").and_then(|t| t.parse().ok()),
+        Vendor::Huawei => parts.header("x-sdk-date").and_then(|d| {
+            let format = format_description!("[year][month][day]T[hour][minute][second]Z");
+            time::PrimitiveDateTime::parse(d, format).ok().map(|t| t.assume_utc().unix_timestamp())
+        }),
+        Vendor::Oracle => return Ok(()),
+    };
+    let signed_at =
+        signed_at.ok_or_else(|| Refusal::MalformedAuthorization("no readable signing time".into()))?;
+    if (now - signed_at).abs() > window_seconds(protocol.vendor) {
+        return Err(Refusal::Expired(format!("Timestamp is {signed_at}, the server time is {now}.")));
+    }
+    if protocol.vendor == Vendor::Alibaba {
+        let nonce = parts
+            .header("x-acs-signature-nonce")
+            .ok_or_else(|| Refusal::MalformedAuthorization("no x-acs-signature-nonce".into()))?;
+        if !state.fresh_nonce(nonce, now) {
+            return Err(Refusal::NonceReused);
+        }
+    }
+    Ok(())
+}
+
+/// The operation's arguments by spec name, checked against the spec.
+fn arguments(
+    operation: &Operation,
+    parts: &RequestParts,
+    path_args: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Value>, Refusal> {
+    let body: Option<serde_json::Map<String, Value>> = if operation
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Body)
+    {
+        match serde_json::from_slice::<Value>(&parts.body) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => {
+                return Err(Refusal::InvalidParameter("body".into(), "the body is not a JSON object".into()));
+            }
+        }
+    } else {
+        None
+    };
+    let mut args = BTreeMap::new();
+    for param in operation.params {
+        let value: Option<Value> = match param.location {
+            ParamLocation::Query => {
+                parts.query.iter().find(|(n, _)| n == param.name).map(|(_, v)| Value::String(v.clone()))
+            }
+            ParamLocation::Path => path_args.get(param.name).map(|v| Value::String(v.clone())),
+            ParamLocation::Header => {
+                parts.header(&param.name.to_ascii_lowercase()).map(|v| Value::String(v.to_owned()))
+            }
+            ParamLocation::Body => body.as_ref().and_then(|b| b.get(param.name)).cloned(),
+        };
+        let Some(value) = value else {
+            if param.required {
+                return Err(Refusal::MissingParameter(param.name.to_owned()));
+            }
+            continue;
+        };
+        let fits = match (param.kind, &value) {
+            (ParamKind::String, Value::String(_)) => true,
+            (ParamKind::Integer, Value::String(s)) => s.parse::<i64>().is_ok(),
+            (ParamKind::Integer, Value::Number(n)) => n.is_i64(),
+            (ParamKind::Number, Value::String(s)) => s.parse::<f64>().is_ok(),
+            (ParamKind::Number, Value::Number(_)) => true,
+            (ParamKind::Boolean, Value::String(s)) => s == "true" || s == "false",
+            (ParamKind::Boolean, Value::Bool(_)) => true,
+            _ => false,
+        };
+        if !fits {
+            return Err(Refusal::InvalidParameter(
+                param.name.to_owned(),
+                format!("expected a {:?}", param.kind),
+            ));
+        }
+        args.insert(param.name.to_owned(), value);
+    }
+    Ok(args)
+}
+
+/// Sets the value at a JSON pointer, creating objects on the way.
+fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
+    let mut current = target;
+    let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i == segments.len() - 1;
+        current = match current {
+            Value::Array(items) => {
+                let index: usize = segment.parse().unwrap_or(0);
+                while items.len() <= index {
+                    items.push(Value::Object(Default::default()));
+                }
+                &mut items[index]
+            }
+            other => {
+                if !other.is_object() {
+                    *other = Value::Object(Default::default());
+                }
+                let map = other.as_object_mut().expect("just made an object");
+                map.entry(segment.to_string()).or_insert(Value::Null)
+            }
+        };
+        if last {
+            *current = value;
+            return;
+        }
+    }
+}
+
+fn remove_pointer(target: &mut Value, pointer: &str) {
+    if let Some((parent, key)) = pointer.rsplit_once('/')
+        && let Some(Value::Object(map)) = target.pointer_mut(parent)
+    {
+        map.remove(key);
+    }
+}
+
+/// The answer for a job step, shaped by the spec's example and `x-cloudjobs-job`.
+fn job_answer(
+    protocol: &Protocol,
+    operation: &Operation,
+    parts: &RequestParts,
+    id: &str,
+    step: &Step,
+) -> Answer {
+    let Some(job) = operation.job else {
+        return respond_ok(protocol, 200, example(operation), vec![]);
+    };
+    let mut body = example(operation);
+    if let Some(pointer) = job.id_field {
+        set_pointer(&mut body, pointer, Value::String(id.to_owned()));
+    }
+    let http_status = job.status == "http-status";
+    let (value, status) = match step {
+        Step::Running => (job.running[0], 200),
+        Step::Success => (job.succeeded[0], 200),
+        Step::Fail(_) => (job.failed.first().copied().unwrap_or(job.succeeded[0]), 200),
+        _ => unreachable!("faults are answered before the job's body is built"),
+    };
+    let mut headers = Vec::new();
+    let status = if http_status { value.parse().unwrap_or(status) } else { status };
+    if !http_status {
+        set_pointer(&mut body, job.status, Value::String(value.to_owned()));
+    }
+    if let Some(field) = job.failure_field {
+        remove_pointer(&mut body, field);
+    }
+    if let (Step::Fail(reason), Some(pointer)) = (step, job.failure_field.or(job.reason)) {
+        let reason =
+            if body.pointer(pointer).is_some_and(Value::is_array) || pointer == "/serviceStatusReasons" {
+                Value::Array(vec![Value::String(reason.clone())])
+            } else {
+                Value::String(reason.clone())
+            };
+        set_pointer(&mut body, pointer, reason);
+    }
+    if status == 202 {
+        let host = parts.header("host").unwrap_or("127.0.0.1");
+        headers.push(("location".to_owned(), format!("http://{host}{}", parts.path)));
+    }
+    respond_ok(protocol, status, body, headers)
+}
+
+fn example(operation: &Operation) -> Value {
+    operation
+        .example
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_else(|| Value::Object(Default::default()))
+}
+
+/// A success in the vendor's shape: fresh request ids, Tencent's envelope.
+fn respond_ok(
+    protocol: &Protocol,
+    status: u16,
+    mut body: Value,
+    mut headers: Vec<(String, String)>,
+) -> Answer {
+    let id = request_id();
+    if body.get("RequestId").is_some() {
+        body["RequestId"] = Value::String(id.clone());
+    }
+    match protocol.vendor {
+        Vendor::Tencent => body = serde_json::json!({ "Response": body }),
+        Vendor::Huawei => headers.push(("x-request-id".into(), id.to_lowercase().replace('-', ""))),
+        _ => {}
+    }
+    headers.push(("content-type".into(), "application/json".into()));
+    Answer::Respond { status, headers, body: body.to_string().into_bytes() }
+}
+
+/// The whole path of one request.
+pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
+    let Route { api, protocol, operation, path_args } = match route(state, &parts) {
+        Ok(found) => found,
+        Err((vendor, refusal)) => return refuse(vendor, &refusal),
+    };
+    if let Err(refusal) = authenticate(state, protocol, &parts) {
+        return refuse(protocol.vendor, &refusal);
+    }
+    let args = match arguments(operation, &parts, path_args) {
+        Ok(args) => args,
+        Err(refusal) => return refuse(protocol.vendor, &refusal),
+    };
+    let id = match operation.job.and_then(|job| job.id_param) {
+        Some(param) => {
+            args.get(param).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+        }
+        // Huawei's service status has no id: each account (domain) has one life.
+        None => parts.header("x-domain-id").map(str::to_owned),
+    }
+    .unwrap_or_else(|| "default".to_owned());
+    let mut step = state.next_step(api, &id);
+    while let Some(delay) = step.delay() {
+        tokio::time::sleep(delay).await;
+        step = state.next_step(api, &id);
+    }
+    match step {
+        Step::Drop => Answer::Drop,
+        Step::Http(status) => refuse(protocol.vendor, &Refusal::Http(status)),
+        Step::Throttle { retry_after } => refuse(protocol.vendor, &Refusal::Throttled(retry_after)),
+        Step::DelayMs(_) => unreachable!("delays were waited out above"),
+        step => job_answer(protocol, operation, &parts, &id, &step),
+    }
+}
+
+/// The credentials the emulator accepts, as a client of `vendor` would hold them.
+pub(crate) fn credentials_for(state: &State, vendor: Vendor) -> Credentials {
+    match vendor {
+        Vendor::Oracle => Credentials::basic(&state.key_id, &state.secret),
+        Vendor::Huawei => {
+            Credentials::access_key(&state.key_id, &state.secret).with_domain_id("cloudjobs-mock-domain")
+        }
+        _ => Credentials::access_key(&state.key_id, &state.secret),
+    }
+}

@@ -1,0 +1,256 @@
+//! A local emulator of the cloudjobs APIs, for trying the clients and for
+//! testing code that uses them, without a cloud account.
+//!
+//! It serves every API it is given on one 127.0.0.1 port and tells requests
+//! apart the way the real hosts do (action header for RPC APIs, method and
+//! path for REST ones). It verifies each request's signature with the vendor's
+//! canonicalization and clock window and refuses bad ones with the vendor's
+//! own error envelope and code; it checks parameters against the spec; and it
+//! answers with the spec's example, reshaped by the operation's
+//! `x-cloudjobs-job` extension to play each job's scripted life.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use cloudjobs_mock::{Emulator, EmulatorConfig, Step};
+//!
+//! let mut config = EmulatorConfig::new().api("alibaba-cloudsso", &cloudjobs_alibaba_cloudsso::PROTOCOL);
+//! config.scripts.set("t-slow", vec![Step::Running, Step::Http(503), Step::Success]);
+//! let emulator = Emulator::start(config).await?;
+//!
+//! let client = cloudjobs_alibaba_cloudsso::Client::with_config(emulator.client_config("alibaba-cloudsso"))
+//!     .expect("the emulator's settings are complete");
+//! let response = client.get_task_status().directory_id("d-1").task_id("t-1").send().await;
+//! assert!(response.is_ok());
+//! assert_eq!(emulator.requests().len(), 1);
+//! emulator.stop().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod handler;
+mod script;
+mod vendor;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cloudjobs_core::signing::RequestParts;
+use cloudjobs_core::{ClientConfig, Protocol};
+use http_body_util::{BodyExt, Full};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use script::{JobScripts, Step};
+
+use handler::{KEPT_REQUESTS, State};
+use vendor::Answer;
+
+/// The access key id the emulator accepts when none is configured.
+pub const DEFAULT_KEY_ID: &str = "cloudjobs-mock-key";
+/// The secret the emulator accepts when none is configured.
+pub const DEFAULT_SECRET: &str = "cloudjobs-mock-secret";
+
+/// What the emulator serves and accepts.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The one access key id (and Oracle user) it accepts.
+    pub key_id: String,
+    /// The one secret (and Oracle password or bearer token) it accepts.
+    pub secret: String,
+    /// Job lifecycles.
+    pub scripts: JobScripts,
+    apis: Vec<(String, &'static Protocol)>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            key_id: DEFAULT_KEY_ID.to_owned(),
+            secret: DEFAULT_SECRET.to_owned(),
+            scripts: JobScripts::default(),
+            apis: Vec::new(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// A free port, the default test credentials, default job lives, no APIs yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves API `name` (e.g. `alibaba-cloudsso`) described by its crate's `PROTOCOL`.
+    pub fn api(mut self, name: &str, protocol: &'static Protocol) -> Self {
+        self.apis.push((name.to_owned(), protocol));
+        self
+    }
+}
+
+/// One request the emulator received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// Method, path, decoded query, lower-case headers and body.
+    pub parts: RequestParts,
+    /// The status it was answered with; `None` when the connection was dropped.
+    pub status: Option<u16>,
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    address: SocketAddr,
+    state: Arc<State>,
+    shutdown: watch::Sender<bool>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts serving on 127.0.0.1 in the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(State::new(config.apis, config.key_id, config.secret, config.scripts));
+        let (shutdown, stopped) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, state.clone(), stopped));
+        Ok(Self { address, state, shutdown, server: Some(server) })
+    }
+
+    /// The base URL clients should call, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The accepted access key id (and Oracle user).
+    pub fn key_id(&self) -> &str {
+        &self.state.key_id
+    }
+
+    /// The accepted secret (and Oracle password or token).
+    pub fn secret(&self) -> &str {
+        &self.state.secret
+    }
+
+    /// Client settings for API `name`: this emulator's URL and credentials.
+    pub fn client_config(&self, name: &str) -> ClientConfig {
+        let vendor = self
+            .state
+            .apis
+            .iter()
+            .find(|(api, _)| api == name)
+            .map(|(_, protocol)| protocol.vendor)
+            .unwrap_or(cloudjobs_core::Vendor::Alibaba);
+        ClientConfig::new()
+            .endpoint(self.base_url())
+            .credentials(handler::credentials_for(&self.state, vendor))
+    }
+
+    /// Sets the life of job `id` from now on.
+    pub fn script(&self, id: &str, steps: Vec<Step>) {
+        self.state.scripts.lock().unwrap().set(id, steps);
+    }
+
+    /// The requests received so far (the most recent 10,000, so that a long run
+    /// stays within constant memory).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests.lock().unwrap().iter().cloned().collect()
+    }
+
+    /// Stops the server and waits until it no longer accepts connections.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.changed() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = state.clone();
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let state = state.clone();
+                async move { answer(&state, request).await }
+            });
+            let connection =
+                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = stopped.changed() => {}
+            }
+        });
+    }
+}
+
+/// The error hyper gets when a scripted step drops the connection.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a scripted step")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn answer(
+    state: &State,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
+    let (head, body) = request.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    let target = head.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
+    let headers = head
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+        })
+        .collect();
+    let parts = RequestParts::from_target(head.method.as_str(), &target, headers, body);
+    let outcome = handler::handle(state, parts.clone()).await;
+    let status = match &outcome {
+        Answer::Respond { status, .. } => Some(*status),
+        Answer::Drop => None,
+    };
+    {
+        let mut requests = state.requests.lock().unwrap();
+        if requests.len() == KEPT_REQUESTS {
+            requests.pop_front();
+        }
+        requests.push_back(RecordedRequest { parts, status });
+    }
+    match outcome {
+        Answer::Drop => Err(Dropped),
+        Answer::Respond { status, headers, body } => {
+            let mut response = hyper::Response::builder().status(status);
+            for (name, value) in headers {
+                response = response.header(name, value);
+            }
+            Ok(response.body(Full::new(Bytes::from(body))).expect("statuses and headers here are valid"))
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! The emulator (`cloudjobs mock`): every client against it, each vendor's
+//! refusals, parameter checks, job lives and scripted faults.
+
+use std::time::Duration;
+
+use cloudjobs_core::signing::{RequestParts, acs3, tc3};
+use cloudjobs_core::{CloudError, ErrorKind};
+use cloudjobs_mock::{Emulator, EmulatorConfig, Step};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::support::sample_args;
+
+async fn emulator() -> Emulator {
+    let mut config = EmulatorConfig::new();
+    for (name, protocol) in cloudjobs_cli::generated::APIS {
+        config = config.api(name, protocol);
+    }
+    Emulator::start(config).await.unwrap()
+}
+
+async fn call(
+    emulator: &Emulator,
+    api: &str,
+    args: &[(&str, &str)],
+) -> Result<cloudjobs_core::CallOutput, CloudError> {
+    let mut all = sample_args(api);
+    for (name, value) in args {
+        all.insert(name.to_string(), value.to_string());
+    }
+    let operation = crate::support::protocol(api).operations[0].operation_id;
+    cloudjobs_cli::generated::call(api, emulator.client_config(api), operation, &all).await
+}
+
+/// The state each API reports after one poll, in its own words.
+fn state(api: &str, output: &cloudjobs_core::CallOutput) -> String {
+    let pointer = match api {
+        "alibaba-cloudsso" | "tencent-organization" => "/TaskStatus/Status",
+        "alibaba-eiam" => "/IdentityProviderStatusCheckJob/Status",
+        "huawei-identitycenter" => "/serviceStatus",
+        _ => return output.status.to_string(),
+    };
+    output.body.pointer(pointer).and_then(Value::as_str).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_client_sees_a_job_run_then_succeed_in_its_own_words() {
+    let emulator = emulator().await;
+    let lives = [
+        ("alibaba-cloudsso", "TaskId", ["InProgress", "InProgress", "Success"]),
+        ("tencent-organization", "TaskId", ["InProgress", "InProgress", "Success"]),
+        ("alibaba-eiam", "IdentityProviderStatusCheckJobId", ["running", "running", "success"]),
+        ("huawei-identitycenter", "", ["enabling", "enabling", "enable"]),
+        ("oracle-primavera-admin", "jobId", ["202", "202", "200"]),
+    ];
+    for (api, id_param, expected) in lives {
+        let args: Vec<(&str, &str)> = if id_param.is_empty() { vec![] } else { vec![(id_param, "job-1")] };
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            let output = call(&emulator, api, &args).await.unwrap_or_else(|e| panic!("{api}: {e}"));
+            seen.push(state(api, &output));
+        }
+        assert_eq!(seen, expected, "{api}");
+    }
+    // Oracle's 202 says where to poll.
+    let output = call(&emulator, "oracle-primavera-admin", &[("jobId", "job-2")]).await.unwrap();
+    let location = output.location.unwrap();
+    assert!(location.ends_with("/cloudapi/restapi/user/status/job-2"), "{location}");
+    assert_eq!(emulator.requests().len(), 16);
+}
+
+#[tokio::test]
+async fn ids_starting_with_fail_end_in_failure_with_a_reason() {
+    let emulator = emulator().await;
+    for _ in 0..2 {
+        call(&emulator, "alibaba-cloudsso", &[("TaskId", "fail-7")]).await.unwrap();
+    }
+    let output = call(&emulator, "alibaba-cloudsso", &[("TaskId", "fail-7")]).await.unwrap();
+    assert_eq!(output.body["TaskStatus"]["Status"], "Failed");
+    assert_eq!(output.body["TaskStatus"]["TaskId"], "fail-7");
+    assert!(output.body["TaskStatus"]["FailureReason"].as_str().unwrap().contains("fail-7"));
+
+    for _ in 0..3 {
+        call(&emulator, "oracle-primavera-admin", &[("jobId", "fail-8")]).await.unwrap();
+    }
+    let output = call(&emulator, "oracle-primavera-admin", &[("jobId", "fail-8")]).await.unwrap();
+    assert_eq!(output.status, 200);
+    assert!(output.body["exception"].as_str().unwrap().contains("fail-8"));
+}
+
+#[tokio::test]
+async fn wrong_secrets_get_each_vendors_own_refusal() {
+    let emulator = emulator().await;
+    let expected = [
+        ("alibaba-cloudsso", Some("SignatureDoesNotMatch"), 400),
+        ("alibaba-eiam", Some("SignatureDoesNotMatch"), 400),
+        ("tencent-organization", Some("AuthFailure.SignatureFailure"), 200),
+        ("huawei-identitycenter", Some("APIGW.0301"), 401),
+        ("oracle-primavera-admin", None, 401),
+    ];
+    for (api, code, status) in expected {
+        let credentials = match crate::support::protocol(api).vendor {
+            cloudjobs_core::Vendor::Oracle => cloudjobs_core::Credentials::basic(emulator.key_id(), "wrong"),
+            cloudjobs_core::Vendor::Huawei => {
+                cloudjobs_core::Credentials::access_key(emulator.key_id(), "wrong").with_domain_id("d")
+            }
+            _ => cloudjobs_core::Credentials::access_key(emulator.key_id(), "wrong"),
+        };
+        let config = emulator.client_config(api).credentials(credentials);
+        let operation = crate::support::protocol(api).operations[0].operation_id;
+        let error =
+            cloudjobs_cli::generated::call(api, config, operation, &sample_args(api)).await.unwrap_err();
+        assert_eq!(
+            (error.kind(), error.code(), error.status()),
+            (ErrorKind::Vendor, code, Some(status)),
+            "{api}: {error}"
+        );
+        assert!(!error.is_retryable(), "{api}");
+    }
+    let unknown = emulator
+        .client_config("tencent-organization")
+        .credentials(cloudjobs_core::Credentials::access_key("AKIDnobody", "x"));
+    let error = cloudjobs_cli::generated::call(
+        "tencent-organization",
+        unknown,
+        "GetProvisioningTaskStatus",
+        &sample_args("tencent-organization"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), Some("AuthFailure.SecretIdNotFound"));
+}
+
+/// Sends hand-made signed parts, for requests our clients would never build.
+async fn send(emulator: &Emulator, parts: &RequestParts) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut url = format!("{}{}", emulator.base_url(), parts.path);
+    if !parts.query.is_empty() {
+        url.push('?');
+        url.push_str(&cloudjobs_core::signing::canonical_query(&parts.query));
+    }
+    let mut request = client.request(parts.method.parse().unwrap(), url).body(parts.body.clone());
+    for (name, value) in &parts.headers {
+        if name != "host" {
+            request = request.header(name, value);
+        }
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn alibaba_parts(emulator: &Emulator, query: &[(&str, &str)]) -> RequestParts {
+    let host = emulator.address().to_string();
+    let headers = vec![
+        ("host".to_owned(), host),
+        ("x-acs-action".to_owned(), "GetTaskStatus".to_owned()),
+        ("x-acs-version".to_owned(), "2021-05-15".to_owned()),
+    ];
+    let target = format!("/?{}", query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
+    RequestParts::from_target("POST", &target, headers, Vec::new())
+}
+
+#[tokio::test]
+async fn signatures_are_checked_for_time_and_replay_and_parameters_against_the_spec() {
+    let emulator = emulator().await;
+    let (id, secret) = (emulator.key_id().to_owned(), emulator.secret().to_owned());
+    let now = OffsetDateTime::now_utc();
+
+    let mut missing = alibaba_parts(&emulator, &[("DirectoryId", "d")]);
+    acs3::sign(&mut missing, &id, &secret, None, now, "nonce-1");
+    let (status, body) = send(&emulator, &missing).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("MissingTaskId")), "{body}");
+
+    let (status, body) = send(&emulator, &missing).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("SignatureNonceUsed")), "a replay: {body}");
+
+    let mut old = alibaba_parts(&emulator, &[("DirectoryId", "d"), ("TaskId", "t")]);
+    acs3::sign(&mut old, &id, &secret, None, now - Duration::from_secs(16 * 60), "nonce-2");
+    let (status, body) = send(&emulator, &old).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("InvalidTimeStamp.Expired")), "{body}");
+
+    let mut unknown_action = alibaba_parts(&emulator, &[]);
+    unknown_action.set_header("x-acs-action", "DeleteEverything");
+    acs3::sign(&mut unknown_action, &id, &secret, None, now, "nonce-3");
+    let (status, body) = send(&emulator, &unknown_action).await;
+    assert_eq!((status, body["Code"].as_str()), (404, Some("InvalidAction.NotFound")), "{body}");
+
+    let tencent = |body: Value, at: OffsetDateTime| {
+        let headers = vec![
+            ("host".to_owned(), emulator.address().to_string()),
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("x-tc-action".to_owned(), "GetProvisioningTaskStatus".to_owned()),
+            ("x-tc-version".to_owned(), "2021-03-31".to_owned()),
+        ];
+        let mut parts = RequestParts::from_target("POST", "/", headers, body.to_string().into_bytes());
+        tc3::sign(&mut parts, &id, &secret, None, "organization", at);
+        parts
+    };
+    let (status, body) = send(&emulator, &tencent(json!({"ZoneId": "z"}), now)).await;
+    assert_eq!(
+        (status, body["Response"]["Error"]["Code"].as_str()),
+        (200, Some("MissingParameter")),
+        "{body}"
+    );
+    let (_, body) = send(&emulator, &tencent(json!({"ZoneId": "z", "TaskId": 5}), now)).await;
+    assert_eq!(body["Response"]["Error"]["Code"], "InvalidParameter", "{body}");
+    let (_, body) =
+        send(&emulator, &tencent(json!({"ZoneId": "z", "TaskId": "t"}), now - Duration::from_secs(6 * 60)))
+            .await;
+    assert_eq!(body["Response"]["Error"]["Code"], "AuthFailure.SignatureExpire", "{body}");
+    let (_, body) = send(&emulator, &tencent(json!({"ZoneId": "z", "TaskId": "t"}), now)).await;
+    assert_eq!(body["Response"]["TaskStatus"]["Status"], "InProgress", "{body}");
+}
+
+#[tokio::test]
+async fn scripted_faults_use_each_vendors_envelope_and_hints() {
+    let emulator = emulator().await;
+    emulator.script(
+        "t-faulty",
+        vec![Step::Http(503), Step::Throttle { retry_after: 2 }, Step::Drop, Step::Success],
+    );
+    let error = call(&emulator, "alibaba-cloudsso", &[("TaskId", "t-faulty")]).await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(503), Some("ServiceUnavailable")));
+    assert!(error.is_retryable());
+    let error = call(&emulator, "alibaba-cloudsso", &[("TaskId", "t-faulty")]).await.unwrap_err();
+    assert_eq!(error.code(), Some("Throttling.User"));
+    assert!(error.is_retryable());
+    let error = call(&emulator, "alibaba-cloudsso", &[("TaskId", "t-faulty")]).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "a dropped connection: {error}");
+    let output = call(&emulator, "alibaba-cloudsso", &[("TaskId", "t-faulty")]).await.unwrap();
+    assert_eq!(output.body["TaskStatus"]["Status"], "Success");
+
+    // The throttling hints, as each vendor sends them.
+    emulator.script("t-throttled", vec![Step::Throttle { retry_after: 3 }]);
+    let parts = {
+        let mut parts = alibaba_parts(&emulator, &[("DirectoryId", "d"), ("TaskId", "t-throttled")]);
+        acs3::sign(
+            &mut parts,
+            emulator.key_id(),
+            emulator.secret(),
+            None,
+            OffsetDateTime::now_utc(),
+            "nonce-t",
+        );
+        parts
+    };
+    let url = format!("{}/?{}", emulator.base_url(), cloudjobs_core::signing::canonical_query(&parts.query));
+    let mut request = reqwest::Client::new().post(url);
+    for (name, value) in parts.headers.iter().filter(|(n, _)| n != "host") {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.headers()["x-acs-retry-after"], "3000", "milliseconds, as Alibaba's SDK reads it");
+
+    emulator.script("job-t", vec![Step::Throttle { retry_after: 4 }]);
+    let error = call(&emulator, "oracle-primavera-admin", &[("jobId", "job-t")]).await.unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    let huawei = emulator.client_config("huawei-identitycenter");
+    emulator.script("cloudjobs-mock-domain", vec![Step::Throttle { retry_after: 4 }, Step::Http(500)]);
+    let error = cloudjobs_cli::generated::call(
+        "huawei-identitycenter",
+        huawei.clone(),
+        "GetIdentityCenterServiceStatus",
+        &Default::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(429), Some("APIGW.0308")));
+    let error = cloudjobs_cli::generated::call(
+        "huawei-identitycenter",
+        huawei,
+        "GetIdentityCenterServiceStatus",
+        &Default::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert!(error.request_id().is_some(), "Huawei errors carry a request id");
+}
+
+#[tokio::test]
+async fn delays_hold_the_answer() {
+    let emulator = emulator().await;
+    emulator.script("t-slow", vec![Step::DelayMs(300), Step::Success]);
+    let started = std::time::Instant::now();
+    let output = call(&emulator, "alibaba-cloudsso", &[("TaskId", "t-slow")]).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(output.body["TaskStatus"]["Status"], "Success");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_serves_the_emulator_with_a_jobs_file() {
+    let jobs = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(jobs.path(), r#"{"t-cli": [{"fail": "quota exceeded"}]}"#).unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let shared = SharedWriter(output.clone());
+    let jobs_path = jobs.path().to_str().unwrap().to_owned();
+    let server = std::thread::spawn(move || {
+        let var = |_: &str| None;
+        let env = cloudjobs_cli::Environment { var: &var, home: None, stop: Some(stopped) };
+        let args =
+            ["cloudjobs", "mock", "--jobs", &jobs_path, "--access-key-id", "my-id", "--secret", "my-secret"];
+        cloudjobs_cli::run(
+            args.iter().map(Into::into).collect(),
+            &env,
+            &mut shared.clone(),
+            &mut std::io::sink(),
+        )
+    });
+    let url = loop {
+        let text = String::from_utf8(output.lock().unwrap().clone()).unwrap();
+        if let Some(url) = text.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")) {
+            break url.to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let printed = String::from_utf8(output.lock().unwrap().clone()).unwrap();
+    assert!(
+        printed.contains("access key id: my-id") && printed.contains("secret:        my-secret"),
+        "{printed}"
+    );
+
+    let credentials = cloudjobs_core::Credentials::access_key("my-id", "my-secret");
+    let config = cloudjobs_core::ClientConfig::new().endpoint(&url).credentials(credentials);
+    let mut args = sample_args("alibaba-cloudsso");
+    args.insert("TaskId".into(), "t-cli".into());
+    let output =
+        cloudjobs_cli::generated::call("alibaba-cloudsso", config, "GetTaskStatus", &args).await.unwrap();
+    assert_eq!(output.body["TaskStatus"]["FailureReason"], "quota exceeded");
+
+    stop.send(true).unwrap();
+    assert_eq!(server.join().unwrap(), 0);
+}
+
+#[derive(Clone)]
+struct SharedWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! The official vendor SDKs against the emulator: their signed requests are
+//! accepted and a wrong secret is refused with the vendor's code.
+//!
+//! The SDKs are installed from PyPI into `target/sdk-venv` the first time
+//! (pinned by tools/sdk-capture/requirements.txt), so this needs `python3` with
+//! `venv` and, once, the network to PyPI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cloudjobs_mock::{Emulator, EmulatorConfig};
+use cloudjobs_tests::workspace_root;
+use serde_json::Value;
+
+/// The virtual environment with the pinned SDKs, created or refreshed when
+/// the requirements changed.
+fn sdk_python() -> PathBuf {
+    let root = workspace_root();
+    let venv = root.join("target/sdk-venv");
+    let requirements = root.join("tools/sdk-capture/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).unwrap();
+    let stamp = venv.join("installed-requirements.txt");
+    let python = venv.join("bin/python");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        run(Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements));
+        std::fs::write(&stamp, wanted).unwrap();
+    }
+    python
+}
+
+fn run(command: &mut Command) {
+    let status = command.status().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(status.success(), "{command:?} failed with {status}");
+}
+
+fn script() -> PathBuf {
+    workspace_root().join("tools/sdk-capture/against_mock.py")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn official_sdks_are_accepted_and_a_wrong_secret_is_refused() {
+    let python = tokio::task::spawn_blocking(sdk_python).await.unwrap();
+    let mut config = EmulatorConfig::new();
+    for (name, protocol) in cloudjobs_cli::generated::APIS {
+        config = config.api(name, protocol);
+    }
+    let emulator = Emulator::start(config).await.unwrap();
+    let args = [
+        emulator.address().to_string(),
+        emulator.key_id().to_owned(),
+        emulator.secret().to_owned(),
+        "sdk-domain".to_owned(),
+    ];
+    let script = script();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(&python)
+            .arg(&script)
+            .args(&args)
+            .current_dir(Path::new(&script).parent().unwrap())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+
+    let expected = [
+        ("alibaba-cloudsso", ["InProgress", "InProgress", "Success"], "SignatureDoesNotMatch"),
+        ("alibaba-eiam", ["running", "running", "success"], "SignatureDoesNotMatch"),
+        ("tencent-organization", ["InProgress", "InProgress", "Success"], "AuthFailure.SignatureFailure"),
+        ("huawei-identitycenter", ["enabling", "enabling", "enable"], "APIGW.0301"),
+    ];
+    for (api, lives, refusal) in expected {
+        let calls: Vec<&Value> = lines.iter().filter(|line| line["api"] == api).collect();
+        assert_eq!(calls.len(), 4, "{api}: {calls:?}");
+        for (call, status) in calls.iter().zip(lives) {
+            assert_eq!(call["ok"], true, "{api}: the SDK's request was refused: {call}");
+            assert_eq!(call["status"], status, "{api}: {call}");
+        }
+        assert_eq!(calls[3]["ok"], false, "{api}: a wrong secret was accepted");
+        assert_eq!(calls[3]["code"], refusal, "{api}: {}", calls[3]);
+    }
+    // Every SDK request reached the emulator and was checked there.
+    assert_eq!(emulator.requests().len(), 16);
+}
