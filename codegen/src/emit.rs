@@ -2,7 +2,7 @@
 //! that hand requests to `cloudjobs_core`, constructors, and `call_json` for
 //! generic callers. Also the `cloudjobs` command's registry of APIs.
 
-use heck::{ToKebabCase, ToSnakeCase};
+use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -79,6 +79,62 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
     }
 }
 
+/// The `cloudjobs_core::JobModel` of an operation's `x-cloudjobs-job`, if it has one.
+fn job_model(op: &CheckedOperation) -> Option<TokenStream> {
+    let job = op.job.as_ref()?;
+    let [id_param, id_field, reason, failure_field] =
+        [&job.id_param, &job.id_field, &job.reason, &job.failure_field].map(option_str);
+    let (status, running, succeeded, failed) = (&job.status, &job.running, &job.succeeded, &job.failed);
+    Some(quote! {
+        cloudjobs_core::JobModel {
+            id_param: #id_param,
+            id_field: #id_field,
+            status: #status,
+            running: &[#(#running),*],
+            succeeded: &[#(#succeeded),*],
+            failed: &[#(#failed),*],
+            reason: #reason,
+            failure_field: #failure_field,
+        }
+    })
+}
+
+/// `wait_until_done` on the builder of a job operation: resend the same request
+/// until the job ends, and hand back the final typed answer.
+fn typed_waiter(op: &CheckedOperation) -> Option<TokenStream> {
+    let model = job_model(op)?;
+    let builder = format_ident!("{}", op.operation_id.to_pascal_case());
+    let response = format_ident!("{}", op.response_schema.as_ref()?);
+    let doc = format!(
+        "Sends this `{}` request until the job it asks about ends (see [`cloudjobs_core::waiter`]).",
+        op.operation_id
+    );
+    Some(quote! {
+        impl<'a> builder::#builder<'a> {
+            #[doc = #doc]
+            ///
+            /// Returns the final answer when the job succeeds; a failed job, a
+            /// passed deadline or a call that cannot succeed is a `WaitError`.
+            pub async fn wait_until_done(
+                self,
+                options: &cloudjobs_core::waiter::WaitOptions,
+            ) -> ::std::result::Result<ResponseValue<types::#response>, cloudjobs_core::waiter::WaitError> {
+                self.wait_with_progress(options, |_| {}).await
+            }
+
+            /// Like `wait_until_done`, calling `on_change` at every change of state.
+            pub async fn wait_with_progress(
+                self,
+                options: &cloudjobs_core::waiter::WaitOptions,
+                on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+            ) -> ::std::result::Result<ResponseValue<types::#response>, cloudjobs_core::waiter::WaitError> {
+                const MODEL: cloudjobs_core::JobModel = #model;
+                cloudjobs_core::waiter::wait_response(&MODEL, options, || self.clone().send(), on_change).await
+            }
+        }
+    })
+}
+
 fn operation_tokens(op: &CheckedOperation) -> TokenStream {
     let CheckedOperation { operation_id, method, path, summary, .. } = op;
     let action = option_str(&op.action);
@@ -89,26 +145,9 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
     let params = op.params.iter().map(param_tokens);
     let command = operation_id.to_kebab_case();
     let example = option_str(&op.example);
-    let job = match &op.job {
+    let job = match job_model(op) {
         None => quote!(::std::option::Option::None),
-        Some(job) => {
-            let [id_param, id_field, reason, failure_field] =
-                [&job.id_param, &job.id_field, &job.reason, &job.failure_field].map(option_str);
-            let (status, running, succeeded, failed) =
-                (&job.status, &job.running, &job.succeeded, &job.failed);
-            quote! {
-                ::std::option::Option::Some(cloudjobs_core::JobModel {
-                    id_param: #id_param,
-                    id_field: #id_field,
-                    status: #status,
-                    running: &[#(#running),*],
-                    succeeded: &[#(#succeeded),*],
-                    failed: &[#(#failed),*],
-                    reason: #reason,
-                    failure_field: #failure_field,
-                })
-            }
-        }
+        Some(model) => quote!(::std::option::Option::Some(#model)),
     };
     quote! {
         cloudjobs_core::Operation {
@@ -189,6 +228,7 @@ pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
         [endpoint, regional_endpoint, default_region, basic_path_prefix, bearer_path_prefix].map(option_str);
     let operations = checked.operations.iter().map(operation_tokens);
     let arms = checked.operations.iter().enumerate().map(|(i, op)| dispatch_arm(i, op));
+    let waiters = checked.operations.iter().filter_map(typed_waiter);
     quote! {
         /// How this API travels: the spec's `x-cloudjobs` extensions.
         pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
@@ -242,6 +282,30 @@ pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
             }
         }
 
+        #(#waiters)*
+
+        /// Polls `operation_id` with arguments named as in the spec until the job
+        /// it reports on ends, following the server's `Location`: the waiting
+        /// entry point of generic callers such as the `cloudjobs` command.
+        pub async fn wait_json(
+            client: &Client,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            options: &cloudjobs_core::waiter::WaitOptions,
+            on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+        ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::waiter::WaitError> {
+            let operation = PROTOCOL.operation(operation_id).ok_or_else(|| {
+                cloudjobs_core::waiter::WaitError::Call(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("this API has no operation {operation_id}"),
+                ))
+            })?;
+            let call = move |args: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>| async move {
+                call_json(client, operation_id, &args).await
+            };
+            cloudjobs_core::waiter::wait_call(&PROTOCOL, operation, args, options, call, on_change).await
+        }
+
         /// Calls `operation_id` with arguments named as in the spec and returns
         /// the typed response re-encoded as JSON: the entry point of generic
         /// callers such as the `cloudjobs` command.
@@ -276,7 +340,33 @@ pub fn cli_registry(apis: &[String]) -> String {
             }
         }
     });
+    let wait_arms = apis.iter().zip(&crates).map(|(name, krate)| {
+        quote! {
+            #name => {
+                let client = #krate::Client::with_config(config).map_err(cloudjobs_core::waiter::WaitError::Call)?;
+                #krate::wait_json(&client, operation_id, args, options, on_change).await
+            }
+        }
+    });
     let tokens = quote! {
+        /// Polls `operation_id` of API `api` until its job ends.
+        pub async fn wait(
+            api: &str,
+            config: cloudjobs_core::ClientConfig,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            options: &cloudjobs_core::waiter::WaitOptions,
+            on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+        ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::waiter::WaitError> {
+            match api {
+                #(#wait_arms)*
+                other => Err(cloudjobs_core::waiter::WaitError::Call(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("no API named {other}"),
+                ))),
+            }
+        }
+
         /// Every API the command knows: its name and protocol.
         pub const APIS: &[(&str, &cloudjobs_core::Protocol)] = &[#( (#names, &#crates::PROTOCOL) ),*];
 

@@ -31,6 +31,8 @@ pub struct CheckedOperation {
     pub job: Option<JobModel>,
     /// The example of the first success response, as compact JSON.
     pub example: Option<String>,
+    /// The component name of the success body schema.
+    pub response_schema: Option<String>,
 }
 
 /// Where a parameter of a checked operation travels.
@@ -642,6 +644,21 @@ fn check_operations(
             if let Some(job) = &job {
                 check_job(job, &params, &at.key("x-cloudjobs-job"), problems);
             }
+            let response_schema = entries(operation.get("responses"))
+                .filter(|(code, _)| is_success(code))
+                .find_map(|(_, response)| {
+                    deref(document, response)
+                        .pointer("/content/application~1json/schema/$ref")
+                        .and_then(Value::as_str)
+                })
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(str::to_owned);
+            if job.is_some() && response_schema.is_none() {
+                problems.push(
+                    &at.key("responses"),
+                    "an operation with `x-cloudjobs-job` needs its success body as a `$ref` to a named schema",
+                );
+            }
             let example = entries(operation.get("responses"))
                 .filter(|(code, _)| is_success(code))
                 .find_map(|(_, response)| {
@@ -660,6 +677,7 @@ fn check_operations(
                 body_schema,
                 job,
                 example,
+                response_schema,
             });
         }
     }

@@ -15,6 +15,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Command};
+use std::time::Duration;
+
+use cloudjobs_core::waiter::{Progress, WaitError, WaitOptions};
 use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, Protocol};
 
 /// Exit code of a usage or configuration error, documented in `--help` and the README.
@@ -25,6 +28,10 @@ pub const EXIT_VENDOR: u8 = 3;
 pub const EXIT_TRANSPORT: u8 = 4;
 /// Exit code of an answer that could not be read.
 pub const EXIT_INVALID_RESPONSE: u8 = 5;
+/// Exit code of `--wait` when the job failed.
+pub const EXIT_JOB_FAILED: u8 = 6;
+/// Exit code of `--wait` when the deadline passed first.
+pub const EXIT_DEADLINE: u8 = 7;
 
 const EXIT_CODES_HELP: &str = "\
 Credentials come from each vendor's environment variables (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET,
@@ -36,7 +43,9 @@ Exit codes:
   2  usage or configuration error (bad flags, missing credentials or endpoint)
   3  the vendor answered with an error (code, message and request id on stderr)
   4  transport error or timeout (no answer)
-  5  the answer could not be read (not the documented JSON)";
+  5  the answer could not be read (not the documented JSON)
+  6  --wait: the job failed (the vendor's reason on stderr)
+  7  --wait: the --timeout passed before the job ended";
 
 fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
     let mut command = Command::new(name)
@@ -44,6 +53,23 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
         .subcommand_required(true);
     for operation in protocol.operations {
         let mut sub = Command::new(operation.command).about(operation.summary);
+        if operation.job.is_some() {
+            sub = sub
+                .arg(
+                    Arg::new("wait")
+                        .long("wait")
+                        .action(clap::ArgAction::SetTrue)
+                        .help("Poll until the job ends; exit 0 on success, 6 if it fails, 7 at the timeout"),
+                )
+                .arg(
+                    Arg::new("timeout")
+                        .long("timeout")
+                        .value_name("DURATION")
+                        .requires("wait")
+                        .value_parser(humantime::parse_duration)
+                        .help("How long --wait may take, e.g. 90s, 10m (default 15m)"),
+                );
+        }
         for param in operation.params {
             sub = sub.arg(
                 Arg::new(param.name)
@@ -176,9 +202,79 @@ pub struct Environment<'a> {
     pub home: Option<PathBuf>,
     /// Stops `cloudjobs mock` when it changes; without one, Ctrl-C does.
     pub stop: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Whether stderr is a terminal: `--wait` then shows a spinner instead of
+    /// one line per change of state.
+    pub interactive: bool,
 }
 
-async fn call(matches: &ArgMatches, env: &Environment<'_>) -> Result<cloudjobs_core::CallOutput, CloudError> {
+/// Why a command failed, with its exit code.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<CloudError> for Failure {
+    fn from(error: CloudError) -> Self {
+        Self { code: exit_code(&error), message: error.to_string() }
+    }
+}
+
+impl From<WaitError> for Failure {
+    fn from(error: WaitError) -> Self {
+        let code = match &error {
+            WaitError::JobFailed { .. } => EXIT_JOB_FAILED,
+            WaitError::Deadline { .. } => EXIT_DEADLINE,
+            WaitError::Call(call) => exit_code(call),
+        };
+        Self { code, message: error.to_string() }
+    }
+}
+
+/// Shows each change of state while waiting: a spinner with the elapsed time
+/// on a terminal, one line per change otherwise.
+struct Watcher<'w> {
+    spinner: Option<indicatif::ProgressBar>,
+    lines: &'w mut dyn Write,
+}
+
+impl<'w> Watcher<'w> {
+    fn new(interactive: bool, lines: &'w mut dyn Write) -> Self {
+        let spinner = interactive.then(|| {
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .expect("the template is valid"),
+            );
+            spinner.enable_steady_tick(Duration::from_millis(100));
+            spinner.set_message("waiting for the first answer");
+            spinner
+        });
+        Self { spinner, lines }
+    }
+
+    fn changed(&mut self, progress: &Progress) {
+        match &self.spinner {
+            Some(spinner) => spinner.set_message(format!("{} (poll {})", progress.state, progress.polls)),
+            None => {
+                let _ = writeln!(self.lines, "{:>6.1}s  {}", progress.elapsed.as_secs_f64(), progress.state);
+            }
+        }
+    }
+}
+
+impl Drop for Watcher<'_> {
+    fn drop(&mut self) {
+        if let Some(spinner) = &self.spinner {
+            spinner.finish_and_clear();
+        }
+    }
+}
+
+async fn call(
+    matches: &ArgMatches,
+    env: &Environment<'_>,
+    stderr: &mut dyn Write,
+) -> Result<cloudjobs_core::CallOutput, Failure> {
     let (api, api_matches) = matches.subcommand().expect("clap requires an API");
     let (command, operation_matches) = api_matches.subcommand().expect("clap requires an operation");
     let (_, protocol) = generated::APIS.iter().find(|(name, _)| *name == api).expect("clap knows only these");
@@ -198,7 +294,18 @@ async fn call(matches: &ArgMatches, env: &Environment<'_>) -> Result<cloudjobs_c
         .iter()
         .filter_map(|p| operation_matches.get_one::<String>(p.name).map(|v| (p.name.to_owned(), v.clone())))
         .collect();
-    generated::call(api, config, operation.operation_id, &args).await
+    if operation_matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true) {
+        let mut options = WaitOptions::default();
+        if let Some(timeout) = operation_matches.get_one::<Duration>("timeout") {
+            options.timeout = *timeout;
+        }
+        let mut watcher = Watcher::new(env.interactive, stderr);
+        let output =
+            generated::wait(api, config, operation.operation_id, &args, &options, |p| watcher.changed(p))
+                .await?;
+        return Ok(output);
+    }
+    Ok(generated::call(api, config, operation.operation_id, &args).await?)
 }
 
 /// Runs the command with `args` (program name first) and returns its exit code.
@@ -230,7 +337,7 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             }
         };
     }
-    match runtime.block_on(call(&matches, env)) {
+    match runtime.block_on(call(&matches, env, stderr)) {
         Ok(output) => {
             if output.status == 202 {
                 let location = output.location.as_deref().unwrap_or("(no Location header)");
@@ -240,9 +347,9 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             let _ = writeln!(stdout, "{json}");
             0
         }
-        Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
-            exit_code(&error)
+        Err(failure) => {
+            let _ = writeln!(stderr, "error: {}", failure.message);
+            failure.code
         }
     }
 }

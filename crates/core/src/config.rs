@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::{CloudError, Credentials, Protocol, Signing};
+use crate::{CloudError, Credentials, Protocol, RetryPolicy, Signing};
 
 /// How long to wait for a TCP and TLS connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,6 +20,7 @@ pub struct ClientConfig {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
 }
 
 /// What a client needs to be created: its base URL, HTTP client and settings.
@@ -68,6 +69,17 @@ impl ClientConfig {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+
+    /// How calls are retried (default: [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry.clone().unwrap_or_default()
     }
 
     /// Uses a preconfigured `reqwest::Client` (proxies, custom TLS); the timeouts above are then its own.

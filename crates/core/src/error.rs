@@ -37,13 +37,22 @@ pub struct CloudError {
     code: Option<String>,
     message: String,
     request_id: Option<String>,
+    retry_after: Option<std::time::Duration>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl CloudError {
     /// An error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, status: None, code: None, message: message.into(), request_id: None, source: None }
+        Self {
+            kind,
+            status: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+            retry_after: None,
+            source: None,
+        }
     }
 
     /// A vendor error as its envelope describes it.
@@ -59,6 +68,12 @@ impl CloudError {
     /// A client set-up problem.
     pub fn configuration(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Configuration, message)
+    }
+
+    /// The same error with a server's hint about when to retry.
+    pub fn with_retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -91,6 +106,12 @@ impl CloudError {
         self.request_id.as_deref()
     }
 
+    /// How long the server asked to wait before trying again (`Retry-After`,
+    /// Alibaba's `x-acs-retry-after`), if it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after
+    }
+
     /// Whether the same call could succeed if tried again: connection failures,
     /// timeouts, HTTP 429 and 5xx, and the vendors' throttling and transient codes.
     /// Signature, authentication, permission and validation errors never are.
@@ -117,7 +138,7 @@ impl CloudError {
 /// Alibaba Cloud `Throttling*`, `ServiceUnavailable`, `InternalError`; Tencent
 /// Cloud `RequestLimitExceeded*`, `InternalError`, `ResourceUnavailable*`;
 /// Huawei API Gateway `APIGW.0308` (request throttled).
-fn is_transient_code(code: &str) -> bool {
+pub(crate) fn is_transient_code(code: &str) -> bool {
     code.starts_with("Throttling")
         || code.starts_with("RequestLimitExceeded")
         || code.starts_with("InternalError")
@@ -127,7 +148,7 @@ fn is_transient_code(code: &str) -> bool {
 }
 
 /// Codes that name a caller mistake even when sent with a 5xx status.
-fn is_permanent_code(code: &str) -> bool {
+pub(crate) fn is_permanent_code(code: &str) -> bool {
     code.starts_with("AuthFailure")
         || code.starts_with("SignatureDoesNotMatch")
         || code.starts_with("InvalidAccessKeyId")
@@ -216,6 +237,7 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
             )
             .with_source(e),
             P::ErrorResponse(response) => {
+                let retry_after = crate::retry::retry_after(response.headers());
                 let status = header(response.headers(), ORIGINAL_STATUS_HEADER)
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(response.status().as_u16());
@@ -227,20 +249,17 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
                         reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
                     format!("{} without an error body", reason.unwrap_or("error"))
                 });
-                Self::vendor(status, code, message, request_id.or(header_id))
+                Self { retry_after, ..Self::vendor(status, code, message, request_id.or(header_id)) }
             }
             P::UnexpectedResponse(response) => {
+                let retry_after = crate::retry::retry_after(response.headers());
                 let status = response.status();
                 let request_id = request_id_header(response.headers());
                 if status.is_success() {
                     Self::new(ErrorKind::InvalidResponse, format!("undocumented success status {status}"))
                 } else {
-                    Self::vendor(
-                        status.as_u16(),
-                        None,
-                        format!("HTTP {status} with an undocumented body"),
-                        request_id,
-                    )
+                    let message = format!("HTTP {status} with an undocumented body");
+                    Self { retry_after, ..Self::vendor(status.as_u16(), None, message, request_id) }
                 }
             }
         }

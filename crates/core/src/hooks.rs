@@ -192,54 +192,108 @@ fn sign_parts(protocol: &Protocol, credentials: &Credentials, parts: &mut Reques
     }
 }
 
-/// Signs and sends one attempt, then presents the vendor's answer the way the
-/// generated code can decode it.
-pub async fn execute(
-    protocol: &Protocol,
-    config: &ClientConfig,
-    http: &reqwest::Client,
-    mut request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
-    sign(protocol, config, &mut request);
-    let response = http.execute(request).await?;
-    if protocol.error_envelope == Vendor::Tencent {
-        return unwrap_tencent(response).await;
-    }
-    Ok(response)
+/// A response read to its end, so it can be classified and then rebuilt.
+struct Buffered {
+    status: u16,
+    version: http::Version,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
 }
 
-/// Tencent answers everything with HTTP 200 and `{"Response": {...}}`. The
-/// envelope is removed, and a `Response.Error` becomes HTTP 400 (the status the
-/// specs declare for it), with the real status kept in a header.
-async fn unwrap_tencent(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let body = response.bytes().await?;
-    let rebuilt = |status: u16, body: Vec<u8>, original: Option<u16>| {
-        let mut builder = http::Response::builder().status(status).version(version);
-        for (name, value) in &headers {
+impl Buffered {
+    async fn read(response: reqwest::Response) -> reqwest::Result<Self> {
+        let (status, version, headers) =
+            (response.status().as_u16(), response.version(), response.headers().clone());
+        let body = response.bytes().await?;
+        Ok(Self { status, version, headers, body })
+    }
+
+    /// Rebuilds a response with another status or body, keeping the headers.
+    fn rebuild(&self, status: u16, body: Vec<u8>, original_status: Option<u16>) -> reqwest::Response {
+        let mut builder = http::Response::builder().status(status).version(self.version);
+        for (name, value) in &self.headers {
             if name != reqwest::header::CONTENT_LENGTH {
                 builder = builder.header(name, value);
             }
         }
-        if let Some(original) = original {
+        if let Some(original) = original_status {
             builder = builder.header(ORIGINAL_STATUS_HEADER, original);
         }
-        let response = builder.body(body).expect("status and headers come from a valid response");
-        reqwest::Response::from(response)
-    };
-    let inner = serde_json::from_slice::<serde_json::Value>(&body)
+        reqwest::Response::from(builder.body(body).expect("status and headers come from a valid response"))
+    }
+}
+
+/// Signs and sends a call, retrying transient failures under the client's
+/// [`RetryPolicy`](crate::RetryPolicy), each attempt signed afresh; then
+/// presents the vendor's answer the way the generated code can decode it.
+pub async fn execute(
+    protocol: &Protocol,
+    config: &ClientConfig,
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let policy = config.retry_policy();
+    let started = tokio::time::Instant::now();
+    let mut retry = 0;
+    loop {
+        // Bodies here are in-memory JSON, so a request can always be cloned;
+        // should one not be, it is sent once.
+        let Some(mut attempt) = request.try_clone() else {
+            let mut request = request;
+            sign(protocol, config, &mut request);
+            let answer = Buffered::read(http.execute(request).await?).await?;
+            return Ok(present(protocol, &answer));
+        };
+        sign(protocol, config, &mut attempt);
+        let last = retry + 1 >= policy.max_attempts;
+        let outcome = match http.execute(attempt).await {
+            Ok(response) => Buffered::read(response).await,
+            Err(e) => Err(e),
+        };
+        let hint = match &outcome {
+            Ok(answer) if !crate::retry::is_transient_answer(answer.status, &answer.body) => None,
+            Ok(answer) => Some(crate::retry::retry_after(&answer.headers)),
+            // Every operation here only reads, so any transport failure may be retried.
+            Err(_) => Some(None),
+        };
+        let wait = hint.map(|hint| hint.unwrap_or_default().max(policy.delay(retry)));
+        match (outcome, wait) {
+            (outcome, Some(wait)) if !last && started.elapsed() + wait <= policy.budget => {
+                tracing::debug!(
+                    service = protocol.service,
+                    attempt = retry + 1,
+                    ?wait,
+                    failure = %outcome.as_ref().map(|a| a.status.to_string()).unwrap_or_else(|e| e.to_string()),
+                    "retrying a transient failure"
+                );
+                tokio::time::sleep(wait).await;
+                retry += 1;
+            }
+            (Ok(answer), _) => return Ok(present(protocol, &answer)),
+            (Err(e), _) => return Err(e),
+        }
+    }
+}
+
+/// The answer as the generated code decodes it. Tencent answers everything
+/// with HTTP 200 and `{"Response": {...}}`: the envelope is removed, and a
+/// `Response.Error` becomes HTTP 400 (the status the specs declare for it),
+/// with the real status kept in a header.
+fn present(protocol: &Protocol, answer: &Buffered) -> reqwest::Response {
+    if protocol.error_envelope != Vendor::Tencent {
+        return answer.rebuild(answer.status, answer.body.to_vec(), None);
+    }
+    let inner = serde_json::from_slice::<serde_json::Value>(&answer.body)
         .ok()
         .and_then(|mut value| value.get_mut("Response").map(serde_json::Value::take));
     let Some(inner) = inner else {
         // Not the envelope: pass it on untouched, so that decoding reports it.
-        return Ok(rebuilt(status.as_u16(), body.to_vec(), None));
+        return answer.rebuild(answer.status, answer.body.to_vec(), None);
     };
     let unwrapped = serde_json::to_vec(&inner).expect("a JSON value always serializes");
     if inner.get("Error").is_some() {
-        Ok(rebuilt(400, unwrapped, Some(status.as_u16())))
+        answer.rebuild(400, unwrapped, Some(answer.status))
     } else {
-        Ok(rebuilt(status.as_u16(), unwrapped, None))
+        answer.rebuild(answer.status, unwrapped, None)
     }
 }

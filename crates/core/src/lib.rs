@@ -10,11 +10,14 @@ mod config;
 mod credentials;
 mod error;
 pub mod hooks;
+mod retry;
 pub mod signing;
+pub mod waiter;
 
 pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, resolve_endpoint};
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind, parse_error_body};
+pub use retry::{RetryPolicy, exponential_with_jitter, is_transient_answer, retry_after};
 
 /// A vendor the runtime knows how to talk to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -533,6 +533,84 @@ impl Client {
         Self::with_config(cloudjobs_core::ClientConfig::new())
     }
 }
+impl<'a> builder::GetIdentityCenterServiceStatus<'a> {
+    ///Sends this `GetIdentityCenterServiceStatus` request until the job it asks about ends (see [`cloudjobs_core::waiter`]).
+    ///
+    /// Returns the final answer when the job succeeds; a failed job, a
+    /// passed deadline or a call that cannot succeed is a `WaitError`.
+    pub async fn wait_until_done(
+        self,
+        options: &cloudjobs_core::waiter::WaitOptions,
+    ) -> ::std::result::Result<
+        ResponseValue<types::GetIdentityCenterServiceStatusResponse>,
+        cloudjobs_core::waiter::WaitError,
+    > {
+        self.wait_with_progress(options, |_| {}).await
+    }
+    /// Like `wait_until_done`, calling `on_change` at every change of state.
+    pub async fn wait_with_progress(
+        self,
+        options: &cloudjobs_core::waiter::WaitOptions,
+        on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+    ) -> ::std::result::Result<
+        ResponseValue<types::GetIdentityCenterServiceStatusResponse>,
+        cloudjobs_core::waiter::WaitError,
+    > {
+        const MODEL: cloudjobs_core::JobModel = cloudjobs_core::JobModel {
+            id_param: ::std::option::Option::None,
+            id_field: ::std::option::Option::None,
+            status: "/serviceStatus",
+            running: &["enabling"],
+            succeeded: &["enable"],
+            failed: &["disable"],
+            reason: ::std::option::Option::Some("/serviceStatusReasons"),
+            failure_field: ::std::option::Option::None,
+        };
+        cloudjobs_core::waiter::wait_response(
+                &MODEL,
+                options,
+                || self.clone().send(),
+                on_change,
+            )
+            .await
+    }
+}
+/// Polls `operation_id` with arguments named as in the spec until the job
+/// it reports on ends, following the server's `Location`: the waiting
+/// entry point of generic callers such as the `cloudjobs` command.
+pub async fn wait_json(
+    client: &Client,
+    operation_id: &str,
+    args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    options: &cloudjobs_core::waiter::WaitOptions,
+    on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+) -> ::std::result::Result<
+    cloudjobs_core::CallOutput,
+    cloudjobs_core::waiter::WaitError,
+> {
+    let operation = PROTOCOL
+        .operation(operation_id)
+        .ok_or_else(|| {
+            cloudjobs_core::waiter::WaitError::Call(
+                cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("this API has no operation {operation_id}"),
+                ),
+            )
+        })?;
+    let call = move |
+        args: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>|
+    async move { call_json(client, operation_id, &args).await };
+    cloudjobs_core::waiter::wait_call(
+            &PROTOCOL,
+            operation,
+            args,
+            options,
+            call,
+            on_change,
+        )
+        .await
+}
 /// Calls `operation_id` with arguments named as in the spec and returns
 /// the typed response re-encoded as JSON: the entry point of generic
 /// callers such as the `cloudjobs` command.

@@ -32,6 +32,7 @@ pub(crate) struct State {
     polls: Mutex<HashMap<(String, String), usize>>,
     nonces: Mutex<SeenNonces>,
     pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
+    pub(crate) sequence: std::sync::atomic::AtomicU64,
 }
 
 /// Alibaba nonces seen within the signing window, oldest first.
@@ -68,6 +69,7 @@ impl State {
             polls: Mutex::new(HashMap::new()),
             nonces: Mutex::new(SeenNonces::default()),
             requests: Mutex::new(VecDeque::new()),
+            sequence: std::sync::atomic::AtomicU64::new(0),
         }
     }
 

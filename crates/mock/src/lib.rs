@@ -97,8 +97,11 @@ impl EmulatorConfig {
 pub struct RecordedRequest {
     /// Method, path, decoded query, lower-case headers and body.
     pub parts: RequestParts,
-    /// The status it was answered with; `None` when the connection was dropped.
+    /// The status it was answered with; `None` when the connection was
+    /// dropped or the answer is still being held back.
     pub status: Option<u16>,
+    /// Its place in the order of arrival, from 0.
+    pub sequence: u64,
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -231,17 +234,22 @@ async fn answer(
         })
         .collect();
     let parts = RequestParts::from_target(head.method.as_str(), &target, headers, body);
-    let outcome = handler::handle(state, parts.clone()).await;
-    let status = match &outcome {
-        Answer::Respond { status, .. } => Some(*status),
-        Answer::Drop => None,
-    };
+    // Recorded on arrival, so that a request held back by a delay is visible;
+    // its status is filled in once it is answered.
+    let sequence = state.sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     {
         let mut requests = state.requests.lock().unwrap();
         if requests.len() == KEPT_REQUESTS {
             requests.pop_front();
         }
-        requests.push_back(RecordedRequest { parts, status });
+        requests.push_back(RecordedRequest { parts: parts.clone(), status: None, sequence });
+    }
+    let outcome = handler::handle(state, parts).await;
+    if let Answer::Respond { status, .. } = &outcome
+        && let Some(recorded) =
+            state.requests.lock().unwrap().iter_mut().rev().find(|r| r.sequence == sequence)
+    {
+        recorded.status = Some(*status);
     }
     match outcome {
         Answer::Drop => Err(Dropped),

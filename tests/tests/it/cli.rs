@@ -19,7 +19,7 @@ struct Outcome {
 
 fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
     let var = |name: &str| vars.get(name).cloned();
-    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None };
+    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None, interactive: false };
     let argv: Vec<OsString> =
         std::iter::once("cloudjobs".into()).chain(args.iter().map(OsString::from)).collect();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
@@ -156,4 +156,90 @@ fn help_documents_the_exit_codes() {
     ] {
         assert!(help.stdout.contains(line), "missing {line:?}");
     }
+}
+
+async fn emulator_with(scripts: &[(&str, Vec<cloudjobs_mock::Step>)]) -> cloudjobs_mock::Emulator {
+    let mut config = cloudjobs_mock::EmulatorConfig::new();
+    for (name, protocol) in cloudjobs_cli::generated::APIS {
+        config = config.api(name, protocol);
+    }
+    for (id, steps) in scripts {
+        config.scripts.set(*id, steps.clone());
+    }
+    cloudjobs_mock::Emulator::start(config).await.unwrap()
+}
+
+fn wait_args(url: &str, task: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "alibaba-cloudsso",
+        "get-task-status",
+        "--directory-id",
+        "d-1",
+        "--task-id",
+        task,
+        "--endpoint",
+        url,
+        "--wait",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_prints_each_change_then_the_final_answer() {
+    use cloudjobs_mock::Step;
+    let emulator = emulator_with(&[
+        ("t-w", vec![Step::Running, Step::Success]),
+        ("fail-w", vec![Step::Fail("quota exceeded".into())]),
+    ])
+    .await;
+    let vars = credential_env("alibaba-cloudsso", emulator.key_id(), emulator.secret());
+
+    let args = wait_args(&emulator.base_url(), "t-w", &[]);
+    let env = vars.clone();
+    let done = tokio::task::spawn_blocking(move || run(&args, &env)).await.unwrap();
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let lines: Vec<&str> = done.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per change of state: {lines:?}");
+    assert!(
+        lines[0].ends_with("running (InProgress)") && lines[1].ends_with("succeeded (Success)"),
+        "{lines:?}"
+    );
+    let printed: Value = serde_json::from_str(&done.stdout).unwrap();
+    assert_eq!(printed["TaskStatus"]["Status"], "Success");
+
+    let args = wait_args(&emulator.base_url(), "fail-w", &[]);
+    let env = vars.clone();
+    let failed = tokio::task::spawn_blocking(move || run(&args, &env)).await.unwrap();
+    assert_eq!(failed.code, cloudjobs_cli::EXIT_JOB_FAILED);
+    assert!(failed.stderr.contains("error: the job failed (Failed): quota exceeded"), "{}", failed.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_gives_up_at_the_timeout() {
+    let emulator = emulator_with(&[("t-stuck", vec![cloudjobs_mock::Step::Running])]).await;
+    let vars = credential_env("alibaba-cloudsso", emulator.key_id(), emulator.secret());
+    let args = wait_args(&emulator.base_url(), "t-stuck", &["--timeout", "1500ms"]);
+    let started = std::time::Instant::now();
+    let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+    assert_eq!(outcome.code, cloudjobs_cli::EXIT_DEADLINE, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("the deadline passed") && outcome.stderr.contains("running (InProgress)"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+}
+
+#[test]
+fn wait_is_offered_only_where_there_is_a_job() {
+    let help = run(&["alibaba-cloudsso".into(), "get-task-status".into(), "--help".into()], &BTreeMap::new());
+    assert!(
+        help.stdout.contains("--wait") && help.stdout.contains("--timeout <DURATION>"),
+        "{}",
+        help.stdout
+    );
 }

@@ -29,7 +29,8 @@ async fn call(
         all.insert(name.to_string(), value.to_string());
     }
     let operation = crate::support::protocol(api).operations[0].operation_id;
-    cloudjobs_cli::generated::call(api, emulator.client_config(api), operation, &all).await
+    let config = emulator.client_config(api).retry(cloudjobs_core::RetryPolicy::none());
+    cloudjobs_cli::generated::call(api, config, operation, &all).await
 }
 
 /// The state each API reports after one poll, in its own words.
@@ -256,7 +257,7 @@ async fn scripted_faults_use_each_vendors_envelope_and_hints() {
     emulator.script("job-t", vec![Step::Throttle { retry_after: 4 }]);
     let error = call(&emulator, "oracle-primavera-admin", &[("jobId", "job-t")]).await.unwrap_err();
     assert_eq!(error.status(), Some(429));
-    let huawei = emulator.client_config("huawei-identitycenter");
+    let huawei = emulator.client_config("huawei-identitycenter").retry(cloudjobs_core::RetryPolicy::none());
     emulator.script("cloudjobs-mock-domain", vec![Step::Throttle { retry_after: 4 }, Step::Http(500)]);
     let error = cloudjobs_cli::generated::call(
         "huawei-identitycenter",
@@ -299,7 +300,8 @@ async fn the_command_serves_the_emulator_with_a_jobs_file() {
     let jobs_path = jobs.path().to_str().unwrap().to_owned();
     let server = std::thread::spawn(move || {
         let var = |_: &str| None;
-        let env = cloudjobs_cli::Environment { var: &var, home: None, stop: Some(stopped) };
+        let env =
+            cloudjobs_cli::Environment { var: &var, home: None, stop: Some(stopped), interactive: false };
         let args =
             ["cloudjobs", "mock", "--jobs", &jobs_path, "--access-key-id", "my-id", "--secret", "my-secret"];
         cloudjobs_cli::run(

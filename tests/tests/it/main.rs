@@ -9,4 +9,5 @@ mod generator_fixtures;
 mod responses;
 mod sdk_acceptance;
 mod support;
+mod waiting;
 mod wire;

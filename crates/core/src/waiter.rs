@@ -1,0 +1,586 @@
+//! Waiting for jobs: one job state for every API, and one waiter that polls a
+//! status operation until its job ends.
+//!
+//! The waiter backs off exponentially with jitter between a minimum and a
+//! maximum delay, stops at an overall deadline, honours the server's
+//! `Retry-After` / `x-acs-retry-after`, follows Oracle's `Location`, and reports
+//! every change of state. Dropping its future cancels it. It sleeps on tokio's
+//! clock, so tests can pause time.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::{CallOutput, CloudError, JobModel, Operation, ParamLocation, exponential_with_jitter};
+
+/// A job's state, the same for every API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobState {
+    /// Still running; the vendor's own word for it.
+    Running(String),
+    /// Finished successfully; the vendor's own word for it.
+    Succeeded(String),
+    /// Finished with a failure, with the vendor's reason when it gives one.
+    Failed {
+        /// The vendor's word for the state.
+        status: String,
+        /// Why, in the vendor's words.
+        reason: Option<String>,
+    },
+    /// A value the spec does not list, kept verbatim: a new vendor status
+    /// never breaks a caller. The waiter keeps polling through it.
+    Unknown(String),
+}
+
+impl JobState {
+    /// Whether the job has ended, successfully or not.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Succeeded(_) | Self::Failed { .. })
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Running(raw) => write!(f, "running ({raw})"),
+            Self::Succeeded(raw) => write!(f, "succeeded ({raw})"),
+            Self::Failed { status, reason: Some(reason) } => write!(f, "failed ({status}): {reason}"),
+            Self::Failed { status, reason: None } => write!(f, "failed ({status})"),
+            Self::Unknown(raw) => write!(f, "unknown state {raw:?}"),
+        }
+    }
+}
+
+/// A JSON value as text: strings as they are, the first of a list of strings
+/// (Huawei's reasons), anything else as JSON.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => items.first().and_then(text),
+        other => Some(other.to_string()),
+    }
+}
+
+impl JobModel {
+    /// The state an answer reports, read the way the spec's `x-cloudjobs-job` says.
+    pub fn state(&self, http_status: u16, body: &Value) -> JobState {
+        let raw = if self.status == "http-status" {
+            http_status.to_string()
+        } else {
+            body.pointer(self.status).and_then(text).unwrap_or_default()
+        };
+        let reason = || self.reason.and_then(|pointer| body.pointer(pointer)).and_then(text);
+        let failure = self.failure_field.and_then(|pointer| body.pointer(pointer)).and_then(text);
+        if self.failed.contains(&raw.as_str()) {
+            JobState::Failed { status: raw, reason: reason() }
+        } else if self.succeeded.contains(&raw.as_str()) {
+            match failure {
+                Some(reason) => JobState::Failed { status: raw, reason: Some(reason) },
+                None => JobState::Succeeded(raw),
+            }
+        } else if self.running.contains(&raw.as_str()) {
+            JobState::Running(raw)
+        } else {
+            JobState::Unknown(raw)
+        }
+    }
+}
+
+/// How long and how often to wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitOptions {
+    /// The first delay between polls, and the least.
+    pub min_delay: Duration,
+    /// The longest delay between polls.
+    pub max_delay: Duration,
+    /// How long to wait in all before giving up.
+    pub timeout: Duration,
+}
+
+impl Default for WaitOptions {
+    /// 1 s growing to 30 s between polls, for at most 15 minutes.
+    fn default() -> Self {
+        Self {
+            min_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            timeout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The default pacing with another overall deadline.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self { timeout, ..Self::default() }
+    }
+}
+
+/// What the waiter tells an observer at each change of state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The new state.
+    pub state: JobState,
+    /// Polls so far, this one included.
+    pub polls: u32,
+    /// Time since the wait began.
+    pub elapsed: Duration,
+}
+
+/// Why waiting ended without the job succeeding.
+#[derive(Debug)]
+pub enum WaitError {
+    /// The deadline passed first.
+    Deadline {
+        /// The last state seen, if any poll answered.
+        last_state: Option<JobState>,
+        /// The last retryable error, if the last poll failed.
+        last_error: Option<CloudError>,
+        /// Polls made.
+        polls: u32,
+        /// Time waited.
+        elapsed: Duration,
+    },
+    /// The job failed.
+    JobFailed {
+        /// The vendor's word for the state.
+        status: String,
+        /// The vendor's reason, when it gives one.
+        reason: Option<String>,
+        /// Polls made.
+        polls: u32,
+    },
+    /// A poll failed in a way another poll would not fix.
+    Call(CloudError),
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Deadline { last_state, last_error, polls, elapsed } => {
+                write!(f, "the deadline passed after {:.1} s and {polls} polls", elapsed.as_secs_f64())?;
+                match (last_state, last_error) {
+                    (_, Some(error)) => write!(f, "; the last poll failed: {error}"),
+                    (Some(state), None) => write!(f, "; the job was {state}"),
+                    (None, None) => Ok(()),
+                }
+            }
+            Self::JobFailed { status, reason: Some(reason), .. } => {
+                write!(f, "the job failed ({status}): {reason}")
+            }
+            Self::JobFailed { status, reason: None, .. } => write!(f, "the job failed ({status})"),
+            Self::Call(error) => write!(f, "polling failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Call(error) => Some(error),
+            Self::Deadline { last_error: Some(error), .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// What one poll returned: the caller's value, the state it reports, and
+/// where the server said to poll next.
+pub struct Polled<T> {
+    /// The response, handed back when the job succeeds.
+    pub value: T,
+    /// The state it reports.
+    pub state: JobState,
+    /// The `Location` to poll next (Oracle's 202).
+    pub location: Option<String>,
+}
+
+/// Polls until the job ends. `poll` gets the last `Location` the server sent.
+/// Retryable call errors (throttling, 5xx, transport) do not end the wait:
+/// the next poll comes after the server's hint or the backoff; other errors do.
+pub async fn wait<T, F, Fut>(
+    options: &WaitOptions,
+    mut poll: F,
+    mut on_change: impl FnMut(&Progress),
+) -> Result<T, WaitError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Polled<T>, CloudError>>,
+{
+    let started = Instant::now();
+    let deadline = started + options.timeout;
+    let (mut location, mut last_state, mut last_error): (
+        Option<String>,
+        Option<JobState>,
+        Option<CloudError>,
+    ) = (None, None, None);
+    let mut polls = 0u32;
+    loop {
+        let deadline_passed = |last_state, last_error, polls| WaitError::Deadline {
+            last_state,
+            last_error,
+            polls,
+            elapsed: started.elapsed(),
+        };
+        // The deadline also bounds a poll that hangs.
+        let outcome = match tokio::time::timeout_at(deadline, poll(location.clone())).await {
+            Ok(outcome) => outcome,
+            Err(_) => return Err(deadline_passed(last_state, last_error, polls)),
+        };
+        polls += 1;
+        let mut hint = None;
+        match outcome {
+            Ok(polled) => {
+                last_error = None;
+                if last_state.as_ref() != Some(&polled.state) {
+                    on_change(&Progress { state: polled.state.clone(), polls, elapsed: started.elapsed() });
+                }
+                match &polled.state {
+                    JobState::Succeeded(_) => return Ok(polled.value),
+                    JobState::Failed { status, reason } => {
+                        return Err(WaitError::JobFailed {
+                            status: status.clone(),
+                            reason: reason.clone(),
+                            polls,
+                        });
+                    }
+                    JobState::Running(_) | JobState::Unknown(_) => {}
+                }
+                last_state = Some(polled.state);
+                location = polled.location.or(location);
+            }
+            Err(error) if error.is_retryable() => {
+                hint = error.retry_after();
+                last_error = Some(error);
+            }
+            Err(error) => return Err(WaitError::Call(error)),
+        }
+        let backoff =
+            exponential_with_jitter(options.min_delay, options.max_delay, polls - 1).max(options.min_delay);
+        let next = Instant::now() + backoff.max(hint.unwrap_or_default());
+        if next >= deadline {
+            tokio::time::sleep_until(deadline).await;
+            return Err(deadline_passed(last_state, last_error, polls));
+        }
+        tokio::time::sleep_until(next).await;
+    }
+}
+
+/// Matches a `Location` URL against an operation's path (or its bearer twin)
+/// and returns the path parameters it names: following `Location` means polling
+/// the job it points to.
+fn path_args(
+    operation: &Operation,
+    location: &str,
+    bearer_path: Option<String>,
+) -> Option<BTreeMap<String, String>> {
+    let path = reqwest::Url::parse(location)
+        .map(|url| url.path().to_owned())
+        .unwrap_or_else(|_| location.to_owned());
+    let templates = std::iter::once(operation.path.to_owned()).chain(bearer_path);
+    templates.into_iter().find_map(|template| {
+        let (want, got): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+        if want.len() != got.len() {
+            return None;
+        }
+        let mut args = BTreeMap::new();
+        for (w, g) in want.iter().zip(&got) {
+            match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                Some(name) => {
+                    args.insert(name.to_owned(), g.to_string());
+                }
+                None if w != g => return None,
+                None => {}
+            }
+        }
+        Some(args)
+    })
+}
+
+/// Waits on a call made by name (the `cloudjobs` command's way): `call` gets
+/// the arguments for each poll, which follow the server's `Location`.
+pub async fn wait_call<F, Fut>(
+    protocol: &crate::Protocol,
+    operation: &Operation,
+    args: &BTreeMap<String, String>,
+    options: &WaitOptions,
+    mut call: F,
+    on_change: impl FnMut(&Progress),
+) -> Result<CallOutput, WaitError>
+where
+    F: FnMut(BTreeMap<String, String>) -> Fut,
+    Fut: Future<Output = Result<CallOutput, CloudError>>,
+{
+    let model = operation.job.ok_or_else(|| {
+        WaitError::Call(CloudError::new(
+            crate::ErrorKind::InvalidRequest,
+            format!("{} does not report on a job, so there is nothing to wait for", operation.operation_id),
+        ))
+    })?;
+    let bearer_path = match (protocol.basic_path_prefix, protocol.bearer_path_prefix) {
+        (Some(basic), Some(bearer)) => {
+            operation.path.strip_prefix(basic).map(|rest| format!("{bearer}{rest}"))
+        }
+        _ => None,
+    };
+    let poll = |location: Option<String>| {
+        let mut next = args.clone();
+        if let Some(found) = location.as_deref().and_then(|l| path_args(operation, l, bearer_path.clone())) {
+            let in_path = |name: &String| {
+                operation.params.iter().any(|p| p.name == name && p.location == ParamLocation::Path)
+            };
+            next.extend(found.into_iter().filter(|(name, _)| in_path(name)));
+        }
+        let pending = call(next);
+        async move {
+            let output = pending.await?;
+            let state = model.state(output.status, &output.body);
+            let location = output.location.clone();
+            Ok(Polled { value: output, state, location })
+        }
+    };
+    wait(options, poll, on_change).await
+}
+
+/// Waits on a typed call: `send` makes one request (e.g. `|| builder.clone().send()`),
+/// and the job's state is read from its typed answer. Returns the final answer.
+pub async fn wait_response<T, E, F, Fut>(
+    model: &JobModel,
+    options: &WaitOptions,
+    mut send: F,
+    on_change: impl FnMut(&Progress),
+) -> Result<progenitor_client::ResponseValue<T>, WaitError>
+where
+    T: serde::Serialize,
+    E: serde::Serialize,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    use crate::ResponseExt;
+    let poll = |_location: Option<String>| {
+        let pending = send();
+        async move {
+            let response = pending.await.map_err(CloudError::from)?;
+            let body = serde_json::to_value(&*response).unwrap_or(Value::Null);
+            let state = model.state(response.status().as_u16(), &body);
+            let location = response.location().map(str::to_owned);
+            Ok(Polled { value: response, state, location })
+        }
+    };
+    wait(options, poll, on_change).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use serde_json::json;
+    use std::cell::RefCell;
+
+    const TASK: JobModel = JobModel {
+        id_param: Some("TaskId"),
+        id_field: Some("/TaskStatus/TaskId"),
+        status: "/TaskStatus/Status",
+        running: &["InProgress"],
+        succeeded: &["Success"],
+        failed: &["Failed"],
+        reason: Some("/TaskStatus/FailureReason"),
+        failure_field: None,
+    };
+
+    const ORACLE: JobModel = JobModel {
+        id_param: Some("jobId"),
+        id_field: None,
+        status: "http-status",
+        running: &["202"],
+        succeeded: &["200"],
+        failed: &[],
+        reason: Some("/exception"),
+        failure_field: Some("/exception"),
+    };
+
+    #[test]
+    fn states_are_read_in_each_apis_words() {
+        let body =
+            |status: &str| json!({"TaskStatus": {"Status": status, "FailureReason": "No Permission."}});
+        assert_eq!(TASK.state(200, &body("InProgress")), JobState::Running("InProgress".into()));
+        assert_eq!(TASK.state(200, &body("Success")), JobState::Succeeded("Success".into()));
+        assert_eq!(
+            TASK.state(200, &body("Failed")),
+            JobState::Failed { status: "Failed".into(), reason: Some("No Permission.".into()) }
+        );
+        assert_eq!(TASK.state(200, &body("Paused")), JobState::Unknown("Paused".into()));
+        assert_eq!(ORACLE.state(202, &json!({})), JobState::Running("202".into()));
+        assert_eq!(ORACLE.state(200, &json!({"message": "done"})), JobState::Succeeded("200".into()));
+        assert_eq!(
+            ORACLE.state(200, &json!({"exception": "User exists"})),
+            JobState::Failed { status: "200".into(), reason: Some("User exists".into()) }
+        );
+    }
+
+    /// A scripted poller: each entry is one poll's outcome.
+    fn scripted(
+        outcomes: Vec<Result<&'static str, CloudError>>,
+    ) -> impl FnMut(Option<String>) -> std::future::Ready<Result<Polled<u32>, CloudError>> {
+        let outcomes = RefCell::new(outcomes.into_iter().enumerate());
+        move |_| {
+            let (index, outcome) = outcomes.borrow_mut().next().expect("polled more often than scripted");
+            std::future::ready(outcome.map(|status| Polled {
+                value: index as u32,
+                state: TASK.state(200, &json!({"TaskStatus": {"Status": status}})),
+                location: None,
+            }))
+        }
+    }
+
+    fn fast() -> WaitOptions {
+        WaitOptions {
+            min_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(8),
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_through_running_to_success_and_reports_each_change() {
+        let mut seen = Vec::new();
+        let started = Instant::now();
+        let done = wait(
+            &fast(),
+            scripted(vec![Ok("InProgress"), Ok("InProgress"), Ok("Paused"), Ok("Success")]),
+            |p| seen.push((p.state.clone(), p.polls)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done, 3, "the value of the fourth poll");
+        assert_eq!(
+            seen,
+            [
+                (JobState::Running("InProgress".into()), 1),
+                (JobState::Unknown("Paused".into()), 3),
+                (JobState::Succeeded("Success".into()), 4)
+            ]
+        );
+        // Three waits of at least 1 s, 1 s and 2 s (half of 1, 2, 4 s, floored at the minimum).
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_secs(4) && waited <= Duration::from_secs(7), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_job_ends_the_wait_with_its_reason() {
+        let error = wait(
+            &fast(),
+            |_| {
+                std::future::ready(Ok(Polled {
+                    value: (),
+                    state: JobState::Failed { status: "Failed".into(), reason: Some("quota".into()) },
+                    location: None,
+                }))
+            },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&error, WaitError::JobFailed { reason: Some(r), polls: 1, .. } if r == "quota"),
+            "{error}"
+        );
+        assert_eq!(error.to_string(), "the job failed (Failed): quota");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_reports_the_last_state() {
+        let options = WaitOptions { timeout: Duration::from_secs(10), ..fast() };
+        let started = Instant::now();
+        let error = wait(
+            &options,
+            |_| {
+                std::future::ready(Ok(Polled {
+                    value: (),
+                    state: JobState::Running("InProgress".into()),
+                    location: None,
+                }))
+            },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(10), "it stops at the deadline, not after it");
+        match error {
+            WaitError::Deadline {
+                last_state: Some(JobState::Running(raw)), last_error: None, polls, ..
+            } => {
+                assert_eq!(raw, "InProgress");
+                assert!((3..=6).contains(&polls), "{polls} polls in 10 s");
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_poll_cannot_outlive_the_deadline() {
+        let options = WaitOptions { timeout: Duration::from_secs(5), ..fast() };
+        let started = Instant::now();
+        let error = wait(
+            &options,
+            |_| async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok(Polled { value: (), state: JobState::Succeeded("Success".into()), location: None })
+            },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(5));
+        assert!(matches!(error, WaitError::Deadline { polls: 0, .. }));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retryable_errors_wait_for_the_servers_hint_and_others_end_the_wait() {
+        let throttled = || {
+            CloudError::vendor(429, Some("Throttling.User".into()), "slow down", None)
+                .with_retry_after(Duration::from_secs(20))
+        };
+        let started = Instant::now();
+        let done = wait(&fast(), scripted(vec![Err(throttled()), Ok("Success")]), |_| {}).await.unwrap();
+        assert_eq!(done, 1);
+        assert!(
+            started.elapsed() >= Duration::from_secs(20),
+            "Retry-After is honoured: {:?}",
+            started.elapsed()
+        );
+
+        let denied = CloudError::vendor(403, Some("Forbidden.RAM".into()), "no", Some("r".into()));
+        let error = wait(&fast(), scripted(vec![Err(denied)]), |_| {}).await.unwrap_err();
+        assert!(
+            matches!(&error, WaitError::Call(e) if e.code() == Some("Forbidden.RAM") && e.kind() == ErrorKind::Vendor)
+        );
+    }
+
+    #[test]
+    fn locations_name_the_job_to_poll() {
+        const OPERATION: Operation = Operation {
+            operation_id: "GetUserJobStatus",
+            command: "get-user-job-status",
+            method: "GET",
+            path: "/cloudapi/restapi/user/status/{jobId}",
+            action: None,
+            error_codes: &[],
+            summary: "",
+            params: &[],
+            job: None,
+            example: None,
+        };
+        let found = path_args(&OPERATION, "https://h.example/cloudapi/restapi/user/status/77", None).unwrap();
+        assert_eq!(found.get("jobId").map(String::as_str), Some("77"));
+        let twin = Some("/cloudapi/restapi/v3/user/status/{jobId}".to_owned());
+        let found = path_args(&OPERATION, "/cloudapi/restapi/v3/user/status/78", twin).unwrap();
+        assert_eq!(found.get("jobId").map(String::as_str), Some("78"));
+        assert!(path_args(&OPERATION, "https://h.example/elsewhere", None).is_none());
+    }
+}
