@@ -5,9 +5,11 @@
 //! constants, and prints the result with prettyplease. It does no file I/O, so
 //! the xtask and the tests call exactly the same code.
 
+pub mod diff;
 mod emit;
 mod error;
 pub mod extensions;
+mod lint;
 mod open_enum;
 mod validate;
 
@@ -18,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 pub use emit::cli_registry;
 pub use error::{Segment, SpecError, SpecPath};
+pub use lint::lint;
 pub use validate::{CheckedOperation, CheckedParam, CheckedSpec, Location, check};
 
 use crate::error::Problems;

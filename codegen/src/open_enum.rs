@@ -16,7 +16,7 @@ pub(crate) struct OpenEnum {
 
 /// The name a value gets as a variant: `InProgress` stays, `in_progress` and
 /// `in-progress` become `InProgress`.
-fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())

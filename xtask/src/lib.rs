@@ -1,6 +1,7 @@
 //! The file-handling half of `cargo xtask regen`: finds specs, writes or checks
 //! the generated files. The generation itself is `cloudjobs_codegen::generate`.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -103,8 +104,7 @@ pub fn apis(root: &Path) -> Result<Vec<Api>, RegenError> {
 /// The generated text for one API, read from `root`.
 pub fn generate(root: &Path, api: &Api) -> Result<String, RegenError> {
     let text = fs::read_to_string(root.join(&api.spec)).map_err(|e| RegenError::Io(api.spec.clone(), e))?;
-    let spec_name = api.spec.to_string_lossy().replace('\\', "/");
-    cloudjobs_codegen::generate(&spec_name, &text).map_err(RegenError::Spec)
+    cloudjobs_codegen::generate(&spec_name(api), &text).map_err(RegenError::Spec)
 }
 
 /// The text of the `cloudjobs` command's registry for every API under `root`.
@@ -187,4 +187,75 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     let temporary = path.with_extension("rs.tmp");
     fs::write(&temporary, text)?;
     fs::rename(&temporary, path)
+}
+
+/// Every convention broken by any spec under `root`, as located errors.
+pub fn lint_all(root: &Path) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenError> {
+    let mut found = Vec::new();
+    for api in apis(root)? {
+        let text =
+            fs::read_to_string(root.join(&api.spec)).map_err(|e| RegenError::Io(api.spec.clone(), e))?;
+        found.extend(cloudjobs_codegen::lint(&spec_name(&api), &text));
+    }
+    Ok(found)
+}
+
+fn spec_name(api: &Api) -> String {
+    api.spec.to_string_lossy().replace('\\', "/")
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The default base of `cargo xtask diff`: where this branch left `main`, or
+/// `HEAD` when there is no `main`.
+pub fn default_base(root: &Path) -> String {
+    git(root, &["merge-base", "HEAD", "main"])
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "HEAD".to_owned())
+}
+
+/// Compares every spec at git revision `base` with the working tree.
+pub fn diff_all(root: &Path, base: &str) -> Result<Vec<cloudjobs_codegen::diff::ApiDiff>, String> {
+    let old_names: BTreeSet<String> = git(root, &["ls-tree", "--name-only", base, "specs/"])?
+        .lines()
+        .filter_map(|line| line.strip_prefix("specs/")?.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    let new_names: BTreeSet<String> =
+        apis(root).map_err(|e| e.to_string())?.into_iter().map(|api| api.name).collect();
+    let mut out = Vec::new();
+    for name in old_names.union(&new_names) {
+        let api = Api::named(name);
+        let file = spec_name(&api);
+        let old = match old_names.contains(name) {
+            true => Some(git(root, &["show", &format!("{base}:{file}")])?),
+            false => None,
+        };
+        let new = match new_names.contains(name) {
+            true => Some(fs::read_to_string(root.join(&api.spec)).map_err(|e| format!("{file}: {e}"))?),
+            false => None,
+        };
+        let old_label = format!("{base}:{file}");
+        let diff = cloudjobs_codegen::diff::diff_specs(
+            name,
+            old.as_deref().map(|text| (old_label.as_str(), text)),
+            new.as_deref().map(|text| (file.as_str(), text)),
+        )
+        .map_err(|e| e.to_string())?;
+        out.push(diff);
+    }
+    Ok(out)
 }

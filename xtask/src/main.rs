@@ -1,4 +1,4 @@
-//! `cargo xtask`: the project's own commands. See `cargo xtask --help`.
+//! `cargo xtask`: the project's own commands (regen, diff, lint). See `cargo xtask --help`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +22,32 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Report how the specs changed since a git revision, graded breaking / non-breaking / documentation.
+    Diff {
+        /// The revision to compare with (default: the merge base with main).
+        #[arg(long)]
+        base: Option<String>,
+        /// Markdown for a pull request, or JSON.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: Format,
+        /// Exit 1 when there is a breaking change (`breaking`) or any change (`any`).
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+    /// Check every spec against the project's conventions.
+    Lint,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
 }
 
 fn workspace_root() -> PathBuf {
@@ -30,8 +56,16 @@ fn workspace_root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    let Command::Regen { names, check } = Cli::parse().command;
-    match xtask::regen(&workspace_root(), &names, check) {
+    let root = workspace_root();
+    match Cli::parse().command {
+        Command::Regen { names, check } => regen(&root, &names, check),
+        Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
+        Command::Lint => lint(&root),
+    }
+}
+
+fn regen(root: &std::path::Path, names: &[String], check: bool) -> ExitCode {
+    match xtask::regen(root, names, check) {
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!("nothing was written");
@@ -54,6 +88,48 @@ fn main() -> ExitCode {
             }
             eprintln!("{} file(s) up to date", report.unchanged.len());
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn diff(root: &std::path::Path, base: Option<String>, format: Format, fail_on: Option<FailOn>) -> ExitCode {
+    let base = base.unwrap_or_else(|| xtask::default_base(root));
+    let diffs = match xtask::diff_all(root, &base) {
+        Ok(diffs) => diffs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Markdown => print!("{}", cloudjobs_codegen::diff::markdown(&diffs)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&diffs).expect("the report serializes")),
+    }
+    let breaking = diffs.iter().any(|d| d.is_breaking());
+    let any = diffs.iter().any(|d| !d.changes.is_empty());
+    match fail_on {
+        Some(FailOn::Breaking) if breaking => ExitCode::FAILURE,
+        Some(FailOn::Any) if any => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn lint(root: &std::path::Path) -> ExitCode {
+    match xtask::lint_all(root) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        Ok(found) if found.is_empty() => {
+            eprintln!("every spec keeps the conventions");
+            ExitCode::SUCCESS
+        }
+        Ok(found) => {
+            for problem in &found {
+                eprintln!("{problem}");
+            }
+            eprintln!("{} problem(s)", found.len());
+            ExitCode::FAILURE
         }
     }
 }

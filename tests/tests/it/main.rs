@@ -8,6 +8,7 @@ mod freshness;
 mod generator_fixtures;
 mod responses;
 mod sdk_acceptance;
+mod spec_review;
 mod support;
 mod waiting;
 mod wire;
