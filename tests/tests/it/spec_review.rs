@@ -65,8 +65,11 @@ const REQUIRED_PARAMETER: &str = r##"      parameters:
             type: string
 "##;
 
-/// (name, edits turning the old spec into the new one, the severity the first change must have)
-fn corpus() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Option<Severity>)> {
+/// A named change: the edits turning the old spec into the new one, and the
+/// severity its first (most severe) change must have.
+type Case = (&'static str, Vec<(&'static str, &'static str)>, Option<Severity>);
+
+fn corpus() -> Vec<Case> {
     vec![
         ("operation_added", vec![("components:\n", SECOND_OPERATION)], Some(Severity::NonBreaking)),
         (
