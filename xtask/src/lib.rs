@@ -1,6 +1,10 @@
 //! The file-handling half of `cargo xtask regen`: finds specs, writes or checks
 //! the generated files. The generation itself is `cloudjobs_codegen::generate`.
 
+mod bench_build;
+
+pub use bench_build::{Measured, bench_build};
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;

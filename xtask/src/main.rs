@@ -36,6 +36,8 @@ enum Command {
     },
     /// Check every spec against the project's conventions.
     Lint,
+    /// Measure a clean build of an app on one client crate beside one on aws-sdk-sso + aws-config.
+    BenchBuild,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Regen { names, check } => regen(&root, &names, check),
         Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
         Command::Lint => lint(&root),
+        Command::BenchBuild => bench_build(&root),
     }
 }
 
@@ -132,4 +135,24 @@ fn lint(root: &std::path::Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn bench_build(root: &std::path::Path) -> ExitCode {
+    let measured = match xtask::bench_build(root) {
+        Ok(measured) => measured,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("clean debug build on {cores} cores, downloads excluded\n");
+    println!("| application | build (s) | crates | build vs AWS |");
+    println!("|---|---|---|---|");
+    let aws = measured.last().map(|m| m.build.as_secs_f64()).unwrap_or(1.0);
+    for m in &measured {
+        let seconds = m.build.as_secs_f64();
+        println!("| {} | {seconds:.1} | {} | {:.2} |", m.name, m.crates, seconds / aws);
+    }
+    ExitCode::SUCCESS
 }

@@ -247,6 +247,10 @@ pub async fn execute(
         sign(protocol, config, &mut attempt);
         let last = retry + 1 >= policy.max_attempts;
         let outcome = match http.execute(attempt).await {
+            // A success needs no second look, except Tencent's, whose errors come as 200.
+            Ok(response) if response.status().is_success() && protocol.error_envelope != Vendor::Tencent => {
+                return Ok(response);
+            }
             Ok(response) => Buffered::read(response).await,
             Err(e) => Err(e),
         };

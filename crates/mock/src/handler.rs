@@ -29,17 +29,52 @@ pub(crate) struct State {
     pub(crate) key_id: String,
     pub(crate) secret: String,
     pub(crate) scripts: Mutex<JobScripts>,
-    polls: Mutex<HashMap<(String, String), usize>>,
+    polls: Mutex<PollCounts>,
     nonces: Mutex<SeenNonces>,
     pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
     pub(crate) sequence: std::sync::atomic::AtomicU64,
 }
+
+/// How many Alibaba nonces the emulator remembers for replay detection: all of
+/// the signing window's at ordinary rates, the most recent ones under load, so
+/// that memory stays bounded however long it runs.
+const KEPT_NONCES: usize = 100_000;
 
 /// Alibaba nonces seen within the signing window, oldest first.
 #[derive(Default)]
 struct SeenNonces {
     seen: HashSet<String>,
     order: VecDeque<(i64, String)>,
+}
+
+/// How many jobs the emulator remembers; the least recently started ones are
+/// forgotten beyond this (and start their life again if polled), so that a
+/// long run with ever new job ids stays within constant memory.
+const KEPT_JOBS: usize = 10_000;
+
+/// Polls so far per (API, job id), bounded by [`KEPT_JOBS`].
+#[derive(Default)]
+struct PollCounts {
+    counts: HashMap<(String, String), usize>,
+    order: VecDeque<(String, String)>,
+}
+
+impl PollCounts {
+    /// The 0-based number of this poll of `job`.
+    fn next(&mut self, job: (String, String)) -> usize {
+        if let Some(count) = self.counts.get_mut(&job) {
+            *count += 1;
+            return *count - 1;
+        }
+        if self.order.len() == KEPT_JOBS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.counts.remove(&oldest);
+        }
+        self.order.push_back(job.clone());
+        self.counts.insert(job, 1);
+        0
+    }
 }
 
 /// The API, operation and path parameters a request is for.
@@ -66,7 +101,7 @@ impl State {
             key_id,
             secret,
             scripts: Mutex::new(scripts),
-            polls: Mutex::new(HashMap::new()),
+            polls: Mutex::new(PollCounts::default()),
             nonces: Mutex::new(SeenNonces::default()),
             requests: Mutex::new(VecDeque::new()),
             sequence: std::sync::atomic::AtomicU64::new(0),
@@ -81,7 +116,9 @@ impl State {
     fn fresh_nonce(&self, nonce: &str, now: i64) -> bool {
         let mut guard = self.nonces.lock().unwrap();
         let SeenNonces { seen, order } = &mut *guard;
-        while order.front().is_some_and(|(at, _)| *at < now - window_seconds(Vendor::Alibaba)) {
+        while order.front().is_some_and(|(at, _)| *at < now - window_seconds(Vendor::Alibaba))
+            || order.len() >= KEPT_NONCES
+        {
             if let Some((_, old)) = order.pop_front() {
                 seen.remove(&old);
             }
@@ -94,12 +131,7 @@ impl State {
     }
 
     fn next_step(&self, api: &str, id: &str) -> Step {
-        let poll = {
-            let mut polls = self.polls.lock().unwrap();
-            let count = polls.entry((api.to_owned(), id.to_owned())).or_insert(0);
-            *count += 1;
-            *count - 1
-        };
+        let poll = self.polls.lock().unwrap().next((api.to_owned(), id.to_owned()));
         self.scripts.lock().unwrap().step(id, poll)
     }
 }

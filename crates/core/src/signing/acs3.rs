@@ -35,7 +35,7 @@ pub fn string_to_sign(canonical_request: &str) -> String {
 
 /// The hex signature of `string_to_sign` under the access key secret.
 pub fn signature(secret: &str, string_to_sign: &str) -> String {
-    hex::encode(hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
+    super::hex_of(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
 }
 
 /// Adds the date, nonce, payload hash, token and `Authorization` headers.

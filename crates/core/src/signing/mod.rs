@@ -91,13 +91,31 @@ pub fn rfc3986(text: &str) -> String {
 pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<(String, String)> = query.iter().map(|(n, v)| (rfc3986(n), rfc3986(v))).collect();
     pairs.sort();
-    pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&")
+    let mut out = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    for (name, value) in &pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex_of(&Sha256::digest(data))
+}
+
+/// Lower-case hex of a 32-byte digest. `hex::encode` builds its string one
+/// `char` at a time, which was a tenth of a signature's cost.
+pub(crate) fn hex_of(digest: &[u8]) -> String {
+    let mut buffer = [0u8; 64];
+    let out = &mut buffer[..digest.len() * 2];
+    hex::encode_to_slice(digest, out).expect("the buffer is twice the digest");
+    String::from_utf8(out.to_vec()).expect("hex digits are ASCII")
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]

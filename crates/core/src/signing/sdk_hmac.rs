@@ -44,7 +44,7 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 
 /// The hex signature under the secret key (no key derivation).
 pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
-    hex::encode(hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
+    super::hex_of(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
 }
 
 /// Adds `X-Sdk-Date` and `Authorization`, signing every header the request

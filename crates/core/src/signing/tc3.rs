@@ -46,7 +46,7 @@ pub fn signature(secret_key: &str, scope: &str, string_to_sign: &str) -> String 
     let secret_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let secret_service = hmac_sha256(&secret_date, service.as_bytes());
     let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
-    hex::encode(hmac_sha256(&secret_signing, string_to_sign.as_bytes()))
+    super::hex_of(&hmac_sha256(&secret_signing, string_to_sign.as_bytes()))
 }
 
 /// Adds the timestamp, token and `Authorization` headers. `parts` must carry

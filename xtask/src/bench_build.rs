@@ -1,0 +1,97 @@
+//! `cargo xtask bench-build`: the build weight of an application that depends
+//! on one cloudjobs client crate, beside the same application on AWS's
+//! comparable identity-center client (aws-sdk-sso with aws-config), measured in
+//! one run on this machine: a clean debug build's wall time and the number of
+//! crates it compiles.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One application to build.
+struct App {
+    name: &'static str,
+    dependencies: String,
+    main: &'static str,
+}
+
+/// What one clean build cost.
+pub struct Measured {
+    /// The application's name.
+    pub name: &'static str,
+    /// Wall time of `cargo build` from an empty target directory, downloads excluded.
+    pub build: Duration,
+    /// Packages in the dependency graph, the application excluded.
+    pub crates: usize,
+}
+
+fn apps(root: &Path) -> Vec<App> {
+    let ours = root.join("crates/alibaba-cloudsso");
+    vec![
+        App {
+            name: "cloudjobs-alibaba-cloudsso",
+            dependencies: format!(
+                "cloudjobs-alibaba-cloudsso = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
+                ours.display().to_string()
+            ),
+            main: "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {\n    \
+                   let client = cloudjobs_alibaba_cloudsso::Client::from_env();\n    \
+                   println!(\"{}\", client.is_ok());\n}\n",
+        },
+        App {
+            name: "aws-sdk-sso + aws-config",
+            dependencies: "aws-config = \"1\"\naws-sdk-sso = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n"
+                .to_owned(),
+            main: "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {\n    \
+                   let config = aws_config::load_from_env().await;\n    \
+                   let client = aws_sdk_sso::Client::new(&config);\n    \
+                   println!(\"{:?}\", client.config().region());\n}\n",
+        },
+    ]
+}
+
+fn run(command: &mut Command) -> Result<String, String> {
+    let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn measure(dir: &Path, app: &App) -> Result<Measured, String> {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"bench-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}",
+        app.dependencies
+    );
+    fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(dir.join("src/main.rs"), app.main).map_err(|e| e.to_string())?;
+    let cargo = || {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.current_dir(dir).env("CARGO_TARGET_DIR", dir.join("target"));
+        command
+    };
+    // Downloads are not build time: fetch first.
+    run(cargo().args(["fetch", "--quiet"]))?;
+    let metadata = run(cargo().args(["metadata", "--format-version", "1"]))?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).map_err(|e| e.to_string())?;
+    let crates = metadata["resolve"]["nodes"].as_array().map(|n| n.len().saturating_sub(1)).unwrap_or(0);
+    let started = Instant::now();
+    run(cargo().args(["build", "--quiet", "--offline"]))?;
+    Ok(Measured { name: app.name, build: started.elapsed(), crates })
+}
+
+/// Builds both applications from clean, one after the other, under `root/target/bench-build`.
+pub fn bench_build(root: &Path) -> Result<Vec<Measured>, String> {
+    let base: PathBuf = root.join("target").join("bench-build");
+    apps(root)
+        .iter()
+        .enumerate()
+        .map(|(i, app)| {
+            eprintln!("building {} from clean...", app.name);
+            measure(&base.join(format!("app{i}")), app)
+        })
+        .collect()
+}
