@@ -22,8 +22,10 @@ pub struct Measured {
     pub name: &'static str,
     /// Wall time of `cargo build` from an empty target directory, downloads excluded.
     pub build: Duration,
-    /// Packages in the dependency graph, the application excluded.
-    pub crates: usize,
+    /// Crates compiled by the clean build, the application excluded.
+    pub compiled: usize,
+    /// Packages in the resolved dependency graph (all platforms), the application excluded.
+    pub resolved: usize,
 }
 
 fn apps(root: &Path) -> Vec<App> {
@@ -51,12 +53,14 @@ fn apps(root: &Path) -> Vec<App> {
     ]
 }
 
-fn run(command: &mut Command) -> Result<String, String> {
+/// Runs a command, returning its standard output and standard error.
+fn run(command: &mut Command) -> Result<(String, String), String> {
     let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
-        return Err(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("{command:?} failed:\n{stderr}"));
     }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Ok((String::from_utf8_lossy(&output.stdout).into_owned(), stderr))
 }
 
 fn measure(dir: &Path, app: &App) -> Result<Measured, String> {
@@ -75,12 +79,14 @@ fn measure(dir: &Path, app: &App) -> Result<Measured, String> {
     };
     // Downloads are not build time: fetch first.
     run(cargo().args(["fetch", "--quiet"]))?;
-    let metadata = run(cargo().args(["metadata", "--format-version", "1"]))?;
+    let (metadata, _) = run(cargo().args(["metadata", "--format-version", "1"]))?;
     let metadata: serde_json::Value = serde_json::from_str(&metadata).map_err(|e| e.to_string())?;
-    let crates = metadata["resolve"]["nodes"].as_array().map(|n| n.len().saturating_sub(1)).unwrap_or(0);
+    let resolved = metadata["resolve"]["nodes"].as_array().map(|n| n.len().saturating_sub(1)).unwrap_or(0);
     let started = Instant::now();
-    run(cargo().args(["build", "--quiet", "--offline"]))?;
-    Ok(Measured { name: app.name, build: started.elapsed(), crates })
+    let (_, log) = run(cargo().args(["build", "--offline", "--color", "never"]))?;
+    let build = started.elapsed();
+    let compiled = log.lines().filter(|l| l.trim_start().starts_with("Compiling ")).count().saturating_sub(1);
+    Ok(Measured { name: app.name, build, compiled, resolved })
 }
 
 /// Builds both applications from clean, one after the other, under `root/target/bench-build`.
