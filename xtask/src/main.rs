@@ -147,7 +147,9 @@ fn bench_build(root: &std::path::Path) -> ExitCode {
     };
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("clean debug build on {cores} cores, downloads excluded\n");
-    println!("| application | build (s) | crates compiled | crates resolved (all platforms) | build vs AWS |");
+    println!(
+        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs AWS |"
+    );
     println!("|---|---|---|---|---|");
     let aws = measured.last().map(|m| m.build.as_secs_f64()).unwrap_or(1.0);
     for m in &measured {

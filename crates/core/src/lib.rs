@@ -289,3 +289,25 @@ impl CallOutput {
         Ok(Self { status, location, request_id, body })
     }
 }
+
+/// Matches a request path against a path template such as
+/// `/cloudapi/restapi/user/status/{jobId}`, returning its decoded parameters.
+pub fn match_path(template: &str, path: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let (want, got): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    if want.len() != got.len() {
+        return None;
+    }
+    let mut args = std::collections::BTreeMap::new();
+    for (want, got) in want.iter().zip(&got) {
+        match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) if !got.is_empty() => {
+                let value = percent_encoding::percent_decode_str(got).decode_utf8_lossy().into_owned();
+                args.insert(name.to_owned(), value);
+            }
+            Some(_) => return None,
+            None if want != got => return None,
+            None => {}
+        }
+    }
+    Some(args)
+}

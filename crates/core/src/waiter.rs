@@ -283,23 +283,7 @@ fn path_args(
         .map(|url| url.path().to_owned())
         .unwrap_or_else(|_| location.to_owned());
     let templates = std::iter::once(operation.path.to_owned()).chain(bearer_path);
-    templates.into_iter().find_map(|template| {
-        let (want, got): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-        if want.len() != got.len() {
-            return None;
-        }
-        let mut args = BTreeMap::new();
-        for (w, g) in want.iter().zip(&got) {
-            match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
-                Some(name) => {
-                    args.insert(name.to_owned(), g.to_string());
-                }
-                None if w != g => return None,
-                None => {}
-            }
-        }
-        Some(args)
-    })
+    templates.into_iter().find_map(|template| crate::match_path(&template, &path))
 }
 
 /// Waits on a call made by name (the `cloudjobs` command's way): `call` gets

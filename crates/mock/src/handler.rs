@@ -171,7 +171,7 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
                 candidates.push(format!("{bearer}{rest}"));
             }
             for template in candidates {
-                if let Some(path_args) = match_path(&template, &parts.path) {
+                if let Some(path_args) = cloudjobs_core::match_path(&template, &parts.path) {
                     return Ok(Route { api: name, protocol, operation, path_args });
                 }
             }
@@ -184,31 +184,6 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
         .map(|(_, p)| p.vendor)
         .unwrap_or(Vendor::Huawei);
     Err((vendor, Refusal::UnknownOperation(format!("{} {}", parts.method, parts.path))))
-}
-
-/// Matches `/a/{id}/b` against a request path, returning the decoded path parameters.
-fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let (template, path): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    if template.len() != path.len() {
-        return None;
-    }
-    let mut args = BTreeMap::new();
-    for (want, got) in template.iter().zip(&path) {
-        match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
-            Some(name) if !got.is_empty() => {
-                let value = percent_decode(got);
-                args.insert(name.to_owned(), value);
-            }
-            Some(_) => return None,
-            None if want != got => return None,
-            None => {}
-        }
-    }
-    Some(args)
-}
-
-fn percent_decode(text: &str) -> String {
-    RequestParts::from_target("GET", &format!("/?x={text}"), vec![], vec![]).query[0].1.clone()
 }
 
 /// Checks the request's credentials with the vendor's canonicalization and clock window.
