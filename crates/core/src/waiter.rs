@@ -546,6 +546,31 @@ mod tests {
         );
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_wait_stops_the_polling() {
+        let polls = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counted = polls.clone();
+        let options = fast();
+        let waiting = wait(
+            &options,
+            move |_| {
+                counted.set(counted.get() + 1);
+                std::future::ready(Ok(Polled {
+                    value: (),
+                    state: JobState::Running("InProgress".into()),
+                    location: None,
+                }))
+            },
+            |_| {},
+        );
+        // Give up after 3 s: the wait's future is dropped there.
+        assert!(tokio::time::timeout(Duration::from_secs(3), waiting).await.is_err());
+        let after_cancel = polls.get();
+        assert!(after_cancel >= 2, "it polled while it ran: {after_cancel}");
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert_eq!(polls.get(), after_cancel, "no poll after the future was dropped");
+    }
+
     #[test]
     fn locations_name_the_job_to_poll() {
         const OPERATION: Operation = Operation {
