@@ -109,6 +109,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex_of(&Sha256::digest(data))
 }
 
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex of a 32-byte digest. `hex::encode` builds its string one
 /// `char` at a time, which was a tenth of a signature's cost.
 pub(crate) fn hex_of(digest: &[u8]) -> String {
