@@ -118,19 +118,21 @@ impl CloudError {
     pub fn is_retryable(&self) -> bool {
         match self.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Vendor => {
-                if let Some(code) = &self.code {
-                    if is_transient_code(code) {
-                        return true;
-                    }
-                    if is_permanent_code(code) {
-                        return false;
-                    }
-                }
-                matches!(self.status, Some(429) | Some(500..=599))
-            }
+            ErrorKind::Vendor => is_transient_vendor_answer(self.status.unwrap_or(0), self.code.as_deref()),
             _ => false,
         }
+    }
+}
+
+/// The one rule for whether a vendor's error answer is worth another attempt:
+/// its code decides when it is a known transient or permanent one, else the
+/// status does (429 and 5xx). Both `CloudError::is_retryable` and the retry
+/// loop, which sees the raw answer, use it.
+pub(crate) fn is_transient_vendor_answer(status: u16, code: Option<&str>) -> bool {
+    match code {
+        Some(code) if is_transient_code(code) => true,
+        Some(code) if is_permanent_code(code) => false,
+        _ => status == 429 || (500..600).contains(&status),
     }
 }
 
@@ -138,7 +140,7 @@ impl CloudError {
 /// Alibaba Cloud `Throttling*`, `ServiceUnavailable`, `InternalError`; Tencent
 /// Cloud `RequestLimitExceeded*`, `InternalError`, `ResourceUnavailable*`;
 /// Huawei API Gateway `APIGW.0308` (request throttled).
-pub(crate) fn is_transient_code(code: &str) -> bool {
+fn is_transient_code(code: &str) -> bool {
     code.starts_with("Throttling")
         || code.starts_with("RequestLimitExceeded")
         || code.starts_with("InternalError")
@@ -148,7 +150,7 @@ pub(crate) fn is_transient_code(code: &str) -> bool {
 }
 
 /// Codes that name a caller mistake even when sent with a 5xx status.
-pub(crate) fn is_permanent_code(code: &str) -> bool {
+fn is_permanent_code(code: &str) -> bool {
     code.starts_with("AuthFailure")
         || code.starts_with("SignatureDoesNotMatch")
         || code.starts_with("InvalidAccessKeyId")

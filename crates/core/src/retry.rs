@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{is_permanent_code, is_transient_code, parse_error_body};
+use crate::error::{is_transient_vendor_answer, parse_error_body};
 
 /// How a client retries a call. Every status operation here is read-only, so
 /// retries are on by default.
@@ -75,11 +75,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// them with 200), but never signature, permission or validation errors.
 pub fn is_transient_answer(status: u16, body: &[u8]) -> bool {
     let code = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|b| parse_error_body(&b).0);
-    match code {
-        Some(code) if is_transient_code(&code) => true,
-        Some(code) if is_permanent_code(&code) => false,
-        _ => status == 429 || (500..600).contains(&status),
-    }
+    is_transient_vendor_answer(status, code.as_deref())
 }
 
 #[cfg(test)]
