@@ -88,6 +88,36 @@ pub struct Report {
     pub unchanged: Vec<PathBuf>,
 }
 
+/// The root of the checkout this command was run in, found at run time.
+///
+/// A path fixed at compile time (`env!("CARGO_MANIFEST_DIR")`) would be wrong
+/// whenever two checkouts share one `CARGO_TARGET_DIR`: the binary built in
+/// one would read and write the other's files. `cargo run` sets
+/// `CARGO_MANIFEST_DIR` for the process it starts to the xtask package of the
+/// workspace it was run in, so that is used first; a binary started by hand
+/// looks upward from the current directory instead.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .and_then(|xtask_dir| xtask_dir.parent().map(Path::to_path_buf))
+        .filter(|root| is_workspace_root(root));
+    if let Some(root) = from_cargo {
+        return Ok(root);
+    }
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    here.ancestors().find(|dir| is_workspace_root(dir)).map(Path::to_path_buf).ok_or_else(|| {
+        format!(
+            "{} is not inside a cloudjobs checkout (no parent directory has Cargo.toml, specs/ and xtask/)",
+            here.display()
+        )
+    })
+}
+
+/// Whether `dir` looks like the root of a cloudjobs checkout.
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file() && dir.join("specs").is_dir() && dir.join("xtask").is_dir()
+}
+
 /// Every API with a spec under `root/specs`, sorted by name.
 pub fn apis(root: &Path) -> Result<Vec<Api>, RegenError> {
     let specs = root.join("specs");

@@ -1,6 +1,5 @@
 //! `cargo xtask`: the project's own commands (regen, diff, lint). See `cargo xtask --help`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -52,14 +51,16 @@ enum FailOn {
     Any,
 }
 
-fn workspace_root() -> PathBuf {
-    // xtask lives one directory below the workspace root.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
-}
-
 fn main() -> ExitCode {
-    let root = workspace_root();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let root = match xtask::workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
         Command::Regen { names, check } => regen(&root, &names, check),
         Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
         Command::Lint => lint(&root),

@@ -1,0 +1,89 @@
+//! The built `xtask` binary acts on the checkout it is run in, never on the one it was built in.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// This checkout, read at run time as `cargo test` sets it.
+fn this_checkout() -> PathBuf {
+    let xtask_dir =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().expect("xtask/ sits in the workspace root").to_path_buf()
+}
+
+/// A minimal checkout holding one API: what `cargo xtask regen NAME` reads and writes.
+fn scratch_checkout(parent: &Path, label: &str, api: &str) -> PathBuf {
+    let root = parent.join(label);
+    fs::create_dir_all(root.join("specs")).unwrap();
+    fs::create_dir_all(root.join("xtask")).unwrap();
+    fs::create_dir_all(root.join("crates").join(api).join("src")).unwrap();
+    fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+    fs::write(root.join("crates").join(api).join("Cargo.toml"), "").unwrap();
+    fs::copy(
+        this_checkout().join("specs").join(format!("{api}.yaml")),
+        root.join("specs").join(format!("{api}.yaml")),
+    )
+    .unwrap();
+    root
+}
+
+fn generated(root: &Path, api: &str) -> PathBuf {
+    root.join("crates").join(api).join("src/generated.rs")
+}
+
+fn committed(api: &str) -> String {
+    fs::read_to_string(generated(&this_checkout(), api)).unwrap()
+}
+
+#[test]
+fn one_binary_regenerates_the_files_of_whichever_checkout_it_runs_in() {
+    let scratch = tempfile::tempdir().unwrap();
+    let first = scratch_checkout(scratch.path(), "first", "alibaba-cloudsso");
+    let second = scratch_checkout(scratch.path(), "second", "tencent-organization");
+    let xtask = env!("CARGO_BIN_EXE_xtask");
+
+    // Started by hand from the first checkout's root: no CARGO_MANIFEST_DIR, so the current directory decides.
+    let run = Command::new(xtask)
+        .args(["regen", "alibaba-cloudsso"])
+        .current_dir(&first)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        fs::read_to_string(generated(&first, "alibaba-cloudsso")).unwrap(),
+        committed("alibaba-cloudsso")
+    );
+    assert!(!generated(&second, "tencent-organization").exists(), "the other checkout was written");
+
+    // Started as `cargo xtask` starts it from a subdirectory of the second checkout: cargo points
+    // CARGO_MANIFEST_DIR at that checkout's xtask package.
+    let run = Command::new(xtask)
+        .args(["regen", "tencent-organization"])
+        .current_dir(second.join("crates"))
+        .env("CARGO_MANIFEST_DIR", second.join("xtask"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        fs::read_to_string(generated(&second, "tencent-organization")).unwrap(),
+        committed("tencent-organization")
+    );
+    assert!(!generated(&first, "tencent-organization").exists(), "the first checkout was written");
+    assert!(!this_checkout().join("crates/alibaba-cloudsso/src/generated.rs.tmp").exists());
+}
+
+#[test]
+fn outside_any_checkout_the_command_says_so_and_writes_nothing() {
+    let scratch = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--check"])
+        .current_dir(scratch.path())
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("is not inside a cloudjobs checkout"), "{stderr}");
+    assert_eq!(fs::read_dir(scratch.path()).unwrap().count(), 0);
+}
