@@ -243,3 +243,47 @@ fn wait_is_offered_only_where_there_is_a_job() {
         help.stdout
     );
 }
+
+/// The user of Oracle's documented example answer (job 95733, one user added), with its
+/// JSON types as Oracle sends them: every id and the login counter are strings, and the
+/// organization's `inheritedPolicy` is a boolean.
+fn oracle_documented_user() -> Value {
+    json!({
+        "id": "3473", "loginId": "jdoe", "status": "Active", "statusInfo": "", "lastAction": "Created",
+        "userType": "EMP", "createdBy": "COADMIN", "loginAttemptsCtr": "0",
+        "locked": false, "disabled": false, "pwdWarned": false, "pwdExpired": false,
+        "pwdCantChange": false, "changePwdAtNextLogin": false,
+        "createdDate": "2018-05-30T07:54:17", "updatedDate": "2018-05-30T07:54:17",
+        "roles": [{"id": "77", "name": "PrimaveraUnifierProduction", "displayName": "Primavera Unifier Production"}],
+        "organization": {"id": "4", "associations": [], "inheritedPolicy": false, "isDeletable": false, "bidderCompany": false}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oracle_ids_decode_as_strings_or_numbers_and_print_as_sent() {
+    let with_numbers = {
+        let mut user = oracle_documented_user();
+        user["id"] = json!(3473);
+        user["roles"][0]["id"] = json!(77);
+        user["organization"]["id"] = json!(4);
+        user["loginAttemptsCtr"] = json!(0);
+        user["organization"]["inheritedPolicy"] = json!({"minLength": 8});
+        user
+    };
+    for user in [oracle_documented_user(), with_numbers] {
+        let body = json!({"added": [user], "deleted": [], "deleteFailed": [], "modified": [],
+                          "updatedIdMap": {}, "exception": "", "message": "", "localizedException": false});
+        let server = server_answering(200, body.clone(), &[]).await;
+        let args: Vec<String> =
+            ["oracle-primavera-admin", "get-user-job-status", "--job-id", "95733", "--endpoint"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([server.uri()])
+                .collect();
+        let vars = credential_env("oracle-primavera-admin", "u", "p");
+        let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        let printed: Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(cloudjobs_tests::first_difference(&body, &printed), None);
+    }
+}
