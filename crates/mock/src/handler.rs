@@ -356,7 +356,13 @@ fn job_answer(
     let (value, status) = match step {
         Step::Running => (job.running[0], 200),
         Step::Success => (job.succeeded[0], 200),
-        Step::Fail(_) => (job.failed.first().copied().unwrap_or(job.succeeded[0]), 200),
+        // A failure is a failed state word, or an ended job whose failure field is set (Oracle).
+        // An API that documents neither cannot report a failure: its job stays running.
+        Step::Fail(_) => match (job.failed.first(), job.failure_field) {
+            (Some(word), _) => (*word, 200),
+            (None, Some(_)) => (job.succeeded[0], 200),
+            (None, None) => (job.running[0], 200),
+        },
         _ => unreachable!("faults are answered before the job's body is built"),
     };
     let mut headers = Vec::new();

@@ -29,7 +29,7 @@ async fn call(
         all.insert(name.to_string(), value.to_string());
     }
     let operation = crate::support::protocol(api).operations[0].operation_id;
-    let config = emulator.client_config(api).retry(cloudjobs_core::RetryPolicy::none());
+    let config = emulator.client_config(api).unwrap().retry(cloudjobs_core::RetryPolicy::none());
     cloudjobs_cli::generated::call(api, config, operation, &all).await
 }
 
@@ -51,7 +51,7 @@ async fn every_client_sees_a_job_run_then_succeed_in_its_own_words() {
         ("alibaba-cloudsso", "TaskId", ["InProgress", "InProgress", "Success"]),
         ("tencent-organization", "TaskId", ["InProgress", "InProgress", "Success"]),
         ("alibaba-eiam", "IdentityProviderStatusCheckJobId", ["running", "running", "success"]),
-        ("huawei-identitycenter", "", ["enabling", "enabling", "enable"]),
+        ("huawei-identitycenter", "", ["DISABLED", "DISABLED", "ENABLED"]),
         ("oracle-primavera-admin", "jobId", ["202", "202", "200"]),
     ];
     for (api, id_param, expected) in lives {
@@ -107,7 +107,7 @@ async fn wrong_secrets_get_each_vendors_own_refusal() {
             }
             _ => cloudjobs_core::Credentials::access_key(emulator.key_id(), "wrong"),
         };
-        let config = emulator.client_config(api).credentials(credentials);
+        let config = emulator.client_config(api).unwrap().credentials(credentials);
         let operation = crate::support::protocol(api).operations[0].operation_id;
         let error =
             cloudjobs_cli::generated::call(api, config, operation, &sample_args(api)).await.unwrap_err();
@@ -120,6 +120,7 @@ async fn wrong_secrets_get_each_vendors_own_refusal() {
     }
     let unknown = emulator
         .client_config("tencent-organization")
+        .unwrap()
         .credentials(cloudjobs_core::Credentials::access_key("AKIDnobody", "x"));
     let error = cloudjobs_cli::generated::call(
         "tencent-organization",
@@ -257,7 +258,8 @@ async fn scripted_faults_use_each_vendors_envelope_and_hints() {
     emulator.script("job-t", vec![Step::Throttle { retry_after: 4 }]);
     let error = call(&emulator, "oracle-primavera-admin", &[("jobId", "job-t")]).await.unwrap_err();
     assert_eq!(error.status(), Some(429));
-    let huawei = emulator.client_config("huawei-identitycenter").retry(cloudjobs_core::RetryPolicy::none());
+    let huawei =
+        emulator.client_config("huawei-identitycenter").unwrap().retry(cloudjobs_core::RetryPolicy::none());
     emulator.script("cloudjobs-mock-domain", vec![Step::Throttle { retry_after: 4 }, Step::Http(500)]);
     let error = cloudjobs_cli::generated::call(
         "huawei-identitycenter",
@@ -347,4 +349,14 @@ impl std::io::Write for SharedWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+#[tokio::test]
+async fn client_settings_for_an_api_the_emulator_does_not_serve_are_an_error() {
+    let emulator = emulator().await;
+    let error = emulator.client_config("alibaba-cloudso").unwrap_err();
+    assert_eq!(error.name, "alibaba-cloudso");
+    assert!(error.served.iter().any(|api| api == "alibaba-cloudsso"), "{error}");
+    assert!(error.to_string().starts_with("the emulator serves no API named `alibaba-cloudso`"), "{error}");
+    emulator.stop().await;
 }

@@ -138,10 +138,19 @@ fn status_values_the_spec_does_not_list_still_decode() {
     assert_eq!(known, TaskStatusValue::InProgress);
     assert_eq!(known.to_string(), "InProgress");
 
-    // The sample's "StartProvisioning" is not among Tencent's documented task types.
+    // The official example's "StartProvisioning" is a documented user-sync task type.
     use cloudjobs_tencent_organization::types::TaskType as TencentTaskType;
     let sample: TencentTaskType = "StartProvisioning".parse().unwrap();
-    assert_eq!(sample, TencentTaskType::Unknown("StartProvisioning".to_owned()));
+    assert_eq!(sample, TencentTaskType::StartProvisioning);
+
+    // Huawei's SDK and page spell the state differently: both are known, and a third is kept as it came.
+    use cloudjobs_huawei_identitycenter::types::ServiceStatus;
+    let both: Vec<ServiceStatus> =
+        ["ENABLED", "enable", "ENABLING"].iter().map(|s| s.parse().unwrap()).collect();
+    assert_eq!(
+        both,
+        [ServiceStatus::ENABLED, ServiceStatus::Enable, ServiceStatus::Unknown("ENABLING".to_owned())]
+    );
 }
 
 #[test]

@@ -76,7 +76,7 @@ async fn official_sdks_are_accepted_and_a_wrong_secret_is_refused() {
         ("alibaba-cloudsso", ["InProgress", "InProgress", "Success"], "SignatureDoesNotMatch"),
         ("alibaba-eiam", ["running", "running", "success"], "SignatureDoesNotMatch"),
         ("tencent-organization", ["InProgress", "InProgress", "Success"], "AuthFailure.SignatureFailure"),
-        ("huawei-identitycenter", ["enabling", "enabling", "enable"], "APIGW.0301"),
+        ("huawei-identitycenter", ["DISABLED", "DISABLED", "ENABLED"], "APIGW.0301"),
     ];
     for (api, lives, refusal) in expected {
         let calls: Vec<&Value> = lines.iter().filter(|line| line["api"] == api).collect();

@@ -407,3 +407,58 @@ fn xtask_diff_reads_the_base_revision_from_git() {
     let error = xtask::diff_all(repo.path(), "no-such-revision").unwrap_err();
     assert!(error.contains("no-such-revision"), "{error}");
 }
+
+/// Every `enum` value and every word of an `x-cloudjobs-job` mapping in `spec`,
+/// each with the key path where it sits.
+fn documented_words(spec: &serde_json::Value) -> Vec<(String, String)> {
+    fn walk(value: &serde_json::Value, path: &str, found: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    let here = format!("{path}.{key}");
+                    let is_word_list =
+                        key == "enum" || (path.ends_with("x-cloudjobs-job") && key != "id-param" && child.is_array());
+                    if is_word_list {
+                        for word in child.as_array().into_iter().flatten() {
+                            let word = word.as_str().map(str::to_owned).unwrap_or_else(|| word.to_string());
+                            found.push((word, here.clone()));
+                        }
+                    } else {
+                        walk(child, &here, found);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{index}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(spec, "", &mut found);
+    found
+}
+
+#[test]
+fn every_state_word_and_enum_value_is_sourced_in_the_specs_readme() {
+    let readme = fs::read_to_string(workspace_root().join("specs/README.md")).unwrap();
+    for api in xtask::apis(&workspace_root()).unwrap() {
+        let heading = format!("## {}.yaml", api.name);
+        let start = readme.find(&heading).unwrap_or_else(|| panic!("specs/README.md has no section {heading}"));
+        let rest = &readme[start + heading.len()..];
+        let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+        let spec = crate::support::spec(&api.name);
+        let words = documented_words(&spec);
+        assert!(!words.is_empty(), "specs/{}.yaml: no job words found; has x-cloudjobs-job moved?", api.name);
+        for (word, path) in words {
+            // HTTP statuses (Oracle's job states) are sourced as `200`, `202`.
+            assert!(
+                section.contains(&format!("`{word}`")),
+                "specs/{}.yaml at {path}: `{word}` has no source or stated assumption in section {heading} of specs/README.md",
+                api.name
+            );
+        }
+    }
+}
