@@ -54,7 +54,7 @@ fn main() {
         }
         let emulator = Emulator::start(config).await.unwrap();
         let client = cloudjobs_alibaba_cloudsso::Client::with_config(
-            emulator.client_config("alibaba-cloudsso").retry(RetryPolicy::none()),
+            emulator.client_config("alibaba-cloudsso").unwrap().retry(RetryPolicy::none()),
         )
         .unwrap();
         (emulator, client)

@@ -10,15 +10,14 @@
 //! `x-cloudjobs-job` extension to play each job's scripted life.
 //!
 //! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudjobs_mock::{Emulator, EmulatorConfig, Step};
 //!
 //! let mut config = EmulatorConfig::new().api("alibaba-cloudsso", &cloudjobs_alibaba_cloudsso::PROTOCOL);
 //! config.scripts.set("t-slow", vec![Step::Running, Step::Http(503), Step::Success]);
 //! let emulator = Emulator::start(config).await?;
 //!
-//! let client = cloudjobs_alibaba_cloudsso::Client::with_config(emulator.client_config("alibaba-cloudsso"))
-//!     .expect("the emulator's settings are complete");
+//! let client = cloudjobs_alibaba_cloudsso::Client::with_config(emulator.client_config("alibaba-cloudsso")?)?;
 //! let response = client.get_task_status().directory_id("d-1").task_id("t-1").send().await;
 //! assert!(response.is_ok());
 //! assert_eq!(emulator.requests().len(), 1);
@@ -143,18 +142,21 @@ impl Emulator {
         &self.state.secret
     }
 
-    /// Client settings for API `name`: this emulator's URL and credentials.
-    pub fn client_config(&self, name: &str) -> ClientConfig {
-        let vendor = self
-            .state
-            .apis
-            .iter()
-            .find(|(api, _)| api == name)
-            .map(|(_, protocol)| protocol.vendor)
-            .unwrap_or(cloudjobs_core::Vendor::Alibaba);
-        ClientConfig::new()
+    /// Client settings for API `name`: this emulator's URL and the credentials
+    /// it accepts, in the form that API's vendor uses.
+    ///
+    /// A name the emulator does not serve is an error rather than a guess, since
+    /// credentials of the wrong vendor would only fail later, at the first call.
+    pub fn client_config(&self, name: &str) -> Result<ClientConfig, UnknownApi> {
+        let Some((_, protocol)) = self.state.apis.iter().find(|(api, _)| api == name) else {
+            return Err(UnknownApi {
+                name: name.to_owned(),
+                served: self.state.apis.iter().map(|(api, _)| api.clone()).collect(),
+            });
+        };
+        Ok(ClientConfig::new()
             .endpoint(self.base_url())
-            .credentials(handler::credentials_for(&self.state, vendor))
+            .credentials(handler::credentials_for(&self.state, protocol.vendor)))
     }
 
     /// Sets the life of job `id` from now on.
@@ -206,6 +208,23 @@ async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Rec
         });
     }
 }
+
+/// [`Emulator::client_config`] was asked for an API the emulator does not serve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownApi {
+    /// The name asked for.
+    pub name: String,
+    /// The names the emulator serves.
+    pub served: Vec<String>,
+}
+
+impl std::fmt::Display for UnknownApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the emulator serves no API named `{}`; it serves: {}", self.name, self.served.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownApi {}
 
 /// The error hyper gets when a scripted step drops the connection.
 #[derive(Debug)]
