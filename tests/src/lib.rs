@@ -5,8 +5,16 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// The workspace root, where `specs/` and `crates/` live.
+///
+/// Read at run time: `cargo test` and `cargo bench` set `CARGO_MANIFEST_DIR`
+/// for the binaries they start, to this package in the checkout they were run
+/// in. The compile-time value would point at another checkout whenever two
+/// share one `CARGO_TARGET_DIR`.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root").to_path_buf()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().expect("the current directory is readable"));
+    manifest_dir.parent().map(Path::to_path_buf).expect("tests/ sits in the workspace root")
 }
 
 fn is_empty_collection(value: &Value) -> bool {
@@ -125,3 +133,9 @@ mod tests {
         assert_eq!(first_difference(&expected, &extra).unwrap(), "A.D: appeared after the round trip as 1");
     }
 }
+
+/// Every Rust snippet in the README, compiled as a doc test so that a snippet
+/// that stops compiling fails `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}

@@ -101,7 +101,9 @@ pub fn verify(
 mod tests {
     use super::*;
 
-    /// The example of Alibaba Cloud's V3 signature documentation (PROTOCOLS.md).
+    /// The example of Alibaba Cloud's V3 signature documentation
+    /// (<https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature>;
+    /// see `docs/protocols.md`).
     fn documented_request() -> RequestParts {
         let headers = [
             ("host", "ecs.cn-shanghai.aliyuncs.com"),

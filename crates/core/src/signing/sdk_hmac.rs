@@ -95,7 +95,9 @@ mod tests {
 
     const SECRET_KEY: &str = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc";
 
-    /// The example of Huawei Cloud's AK/SK signing documentation (PROTOCOLS.md).
+    /// The example of Huawei Cloud's AK/SK signing documentation
+    /// (<https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-algorithm-005.html>;
+    /// see `docs/protocols.md`).
     fn documented_request() -> RequestParts {
         let headers = [
             ("content-type", "application/json"),
