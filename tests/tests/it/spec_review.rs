@@ -416,8 +416,8 @@ fn documented_words(spec: &serde_json::Value) -> Vec<(String, String)> {
             serde_json::Value::Object(map) => {
                 for (key, child) in map {
                     let here = format!("{path}.{key}");
-                    let is_word_list =
-                        key == "enum" || (path.ends_with("x-cloudjobs-job") && key != "id-param" && child.is_array());
+                    let is_word_list = key == "enum"
+                        || (path.ends_with("x-cloudjobs-job") && key != "id-param" && child.is_array());
                     if is_word_list {
                         for word in child.as_array().into_iter().flatten() {
                             let word = word.as_str().map(str::to_owned).unwrap_or_else(|| word.to_string());
@@ -446,7 +446,8 @@ fn every_state_word_and_enum_value_is_sourced_in_the_specs_readme() {
     let readme = fs::read_to_string(workspace_root().join("specs/README.md")).unwrap();
     for api in xtask::apis(&workspace_root()).unwrap() {
         let heading = format!("## {}.yaml", api.name);
-        let start = readme.find(&heading).unwrap_or_else(|| panic!("specs/README.md has no section {heading}"));
+        let start =
+            readme.find(&heading).unwrap_or_else(|| panic!("specs/README.md has no section {heading}"));
         let rest = &readme[start + heading.len()..];
         let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
         let spec = crate::support::spec(&api.name);
