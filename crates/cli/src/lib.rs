@@ -33,11 +33,21 @@ pub const EXIT_JOB_FAILED: u8 = 6;
 /// Exit code of `--wait` when the deadline passed first.
 pub const EXIT_DEADLINE: u8 = 7;
 
-const EXIT_CODES_HELP: &str = "\
-Credentials come from each vendor's environment variables (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET,
-TENCENTCLOUD_SECRET_ID/_KEY, HUAWEICLOUD_SDK_AK/_SK/_DOMAIN_ID, ORACLE_PRIMAVERA_USERNAME/_PASSWORD or
-ORACLE_PRIMAVERA_TOKEN) or credentials files. The typed response is printed as JSON on stdout.
+/// The help text after the commands: each vendor's credential variables, then the exit codes.
+fn after_help() -> String {
+    let mut text = String::from(
+        "Credentials come from each vendor's environment variables or its credentials file. \
+         The typed response is printed as JSON on stdout.\n",
+    );
+    for vendor in cloudjobs_core::vendor::ALL {
+        let names: Vec<&str> =
+            cloudjobs_core::vendor::rules(vendor).credential_variables().iter().map(|v| v.name).collect();
+        text.push_str(&format!("  {vendor:?}: {}\n", names.join(", ")));
+    }
+    text + EXIT_CODES_HELP
+}
 
+const EXIT_CODES_HELP: &str = "
 Exit codes:
   0  success
   2  usage or configuration error (bad flags, missing credentials or endpoint)
@@ -88,7 +98,7 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
 pub fn cli() -> Command {
     let mut command = Command::new("cloudjobs")
         .about("Call the job and task status APIs of Alibaba Cloud, Tencent Cloud, Huawei Cloud and Oracle")
-        .after_help(EXIT_CODES_HELP)
+        .after_help(after_help())
         .subcommand_required(true)
         .arg(
             Arg::new("region")
@@ -163,14 +173,20 @@ async fn serve_mock(
         .await
         .map_err(|e| CloudError::configuration(format!("cannot listen on 127.0.0.1: {e}")))?;
     let (id, secret, url) = (emulator.key_id().to_owned(), emulator.secret().to_owned(), emulator.base_url());
+    let exports: Vec<String> = cloudjobs_core::vendor::rules(cloudjobs_core::Vendor::Alibaba)
+        .environment_for(&id, &secret)
+        .into_iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
     let _ = writeln!(
         stdout,
         "cloudjobs mock serving every API at {url}\n\
          accepted credentials (every vendor; Oracle Basic user and password are the same pair):\n  \
          access key id: {id}\n  secret:        {secret}\n\
          for example:\n  \
-         export ALIBABA_CLOUD_ACCESS_KEY_ID={id} ALIBABA_CLOUD_ACCESS_KEY_SECRET={secret}\n  \
-         cloudjobs alibaba-cloudsso get-task-status --directory-id d-1 --task-id t-1 --endpoint {url}"
+         export {}\n  \
+         cloudjobs alibaba-cloudsso get-task-status --directory-id d-1 --task-id t-1 --endpoint {url}",
+        exports.join(" ")
     );
     let _ = stdout.flush();
     match env.stop.clone() {

@@ -46,7 +46,7 @@ impl ClientConfig {
         self
     }
 
-    /// The region whose endpoint to call (Alibaba: the host; Tencent: `X-TC-Region`).
+    /// The region whose endpoint to call (the host, or a region header, as the vendor wants).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -152,41 +152,26 @@ fn check_credentials(protocol: &Protocol, credentials: &Credentials) -> Result<(
             if let Some(token) = &key.security_token {
                 header_safe("security token", token.expose())?;
             }
-            if protocol.signing == Signing::SdkHmacSha256 {
-                // Huawei's global services need the account id; its SDK would look it
-                // up with another signed call, which is out of scope here.
-                let domain = key.domain_id.as_deref().ok_or_else(|| {
-                    CloudError::configuration(format!(
-                        "Huawei Cloud's global service {} needs your account id: set HUAWEICLOUD_SDK_DOMAIN_ID \
-                         or use Credentials::with_domain_id",
-                        protocol.service
-                    ))
-                })?;
+            if let Some(domain) = &key.domain_id {
                 header_safe("domain id", domain)?;
             }
-            Ok(())
         }
         (Signing::HttpBasic, Credentials::Basic { username, password }) => {
             if username.contains(':') {
                 return Err(CloudError::configuration("a Basic user name cannot contain `:`"));
             }
             header_safe("user name", username)?;
-            header_safe("password", password.expose())
+            header_safe("password", password.expose())?;
         }
-        (Signing::HttpBasic, Credentials::Bearer(token)) => {
-            if protocol.bearer_path_prefix.is_none() {
-                return Err(CloudError::configuration(format!(
-                    "{} does not accept bearer tokens",
-                    protocol.service
-                )));
-            }
-            header_safe("bearer token", token.expose())
+        (Signing::HttpBasic, Credentials::Bearer(token)) => header_safe("bearer token", token.expose())?,
+        (signing, _) => {
+            return Err(CloudError::configuration(format!(
+                "{:?} signs with {signing:?}, which these credentials cannot do",
+                protocol.vendor
+            )));
         }
-        (signing, _) => Err(CloudError::configuration(format!(
-            "{:?} signs with {signing:?}, which these credentials cannot do",
-            protocol.vendor
-        ))),
     }
+    crate::vendor::rules(protocol.vendor).check_credentials(protocol, credentials)
 }
 
 fn is_region_name(region: &str) -> bool {

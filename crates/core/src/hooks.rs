@@ -4,17 +4,17 @@
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::error::ORIGINAL_STATUS_HEADER;
+use crate::answer::ORIGINAL_STATUS_HEADER;
 use crate::signing::RequestParts;
-use crate::{ClientConfig, Credentials, Protocol, Style, Vendor};
+use crate::{ClientConfig, Credentials, Protocol, Style, vendor};
 
 /// Turns a request as progenitor built it into the request the vendor expects,
 /// short of signing. Errors here reach the caller as `Error::Custom`.
 ///
 /// progenitor adds an `api-version` header that no vendor here wants. RPC
-/// APIs get the action and version headers and the path `/` instead of the
-/// spec's synthetic `/<Action>`. Tencent and Huawei get their fixed headers,
-/// and Oracle bearer tokens go to the API's bearer twin.
+/// APIs get the vendor's action and version headers and the path `/` instead
+/// of the spec's synthetic `/<Action>`; then the vendor adds its fixed
+/// headers and path rules ([`VendorRules::prepare`](crate::vendor::VendorRules::prepare)).
 pub fn prepare_request(
     protocol: &Protocol,
     config: &ClientConfig,
@@ -27,7 +27,10 @@ pub fn prepare_request(
                 .into(),
         );
     };
+    let rules = vendor::rules(protocol.vendor);
     if protocol.style == Style::Rpc {
+        let headers =
+            rules.rpc_headers().ok_or_else(|| format!("{:?} has no RPC-style APIs", protocol.vendor))?;
         let path = request.url().path().to_owned();
         let operation = protocol
             .operations
@@ -37,53 +40,10 @@ pub fn prepare_request(
         let action = operation.action.unwrap_or(operation.operation_id);
         let stem = &path[..path.len() - operation.path.len()];
         request.url_mut().set_path(&format!("{stem}/"));
-        let (action_header, version_header) = match protocol.vendor {
-            Vendor::Alibaba => ("x-acs-action", "x-acs-version"),
-            Vendor::Tencent => ("x-tc-action", "x-tc-version"),
-            Vendor::Huawei | Vendor::Oracle => {
-                return Err(format!("{:?} has no RPC-style APIs", protocol.vendor));
-            }
-        };
-        set(request, action_header, action)?;
-        set(request, version_header, protocol.api_version)?;
+        vendor::set_header(request, headers.action, action)?;
+        vendor::set_header(request, headers.version, protocol.api_version)?;
     }
-    match protocol.vendor {
-        Vendor::Tencent => {
-            set(request, "content-type", "application/json")?;
-            // English messages, so that errors read the same for every user.
-            set(request, "x-tc-language", "en-US")?;
-            if let Some(region) = config.configured_region() {
-                set(request, "x-tc-region", region)?;
-            }
-        }
-        Vendor::Huawei => {
-            set(request, "content-type", "application/json")?;
-            if let Credentials::AccessKey(key) = credentials
-                && let Some(domain) = &key.domain_id
-            {
-                set(request, "x-domain-id", domain)?;
-            }
-        }
-        Vendor::Oracle => {
-            if let (Credentials::Bearer(_), Some(basic), Some(bearer)) =
-                (credentials, protocol.basic_path_prefix, protocol.bearer_path_prefix)
-            {
-                let path = request.url().path().to_owned();
-                if let Some(rest) = path.strip_prefix(basic) {
-                    request.url_mut().set_path(&format!("{bearer}{rest}"));
-                }
-            }
-        }
-        Vendor::Alibaba => {}
-    }
-    Ok(())
-}
-
-fn set(request: &mut reqwest::Request, name: &'static str, value: &str) -> Result<(), String> {
-    let value =
-        HeaderValue::from_str(value).map_err(|_| format!("{value:?} cannot be sent in header {name}"))?;
-    request.headers_mut().insert(HeaderName::from_static(name), value);
-    Ok(())
+    rules.prepare(protocol, config, credentials, request)
 }
 
 /// The parts of a request that signatures cover, with `host` taken from the
@@ -247,16 +207,19 @@ pub async fn execute(
         sign(protocol, config, &mut attempt);
         let last = retry + 1 >= policy.max_attempts;
         let outcome = match http.execute(attempt).await {
-            // A success needs no second look, except Tencent's, whose errors come as 200.
-            Ok(response) if response.status().is_success() && protocol.error_envelope != Vendor::Tencent => {
+            // A success needs no second look, unless the vendor sends errors as successes.
+            Ok(response)
+                if response.status().is_success()
+                    && !vendor::rules(protocol.error_envelope).errors_in_successes() =>
+            {
                 return Ok(response);
             }
             Ok(response) => Buffered::read(response).await,
             Err(e) => Err(e),
         };
         let hint = match &outcome {
-            Ok(answer) if !crate::retry::is_transient_answer(answer.status, &answer.body) => None,
-            Ok(answer) => Some(crate::retry::retry_after(&answer.headers)),
+            Ok(answer) if !crate::answer::is_transient_answer(answer.status, &answer.body) => None,
+            Ok(answer) => Some(crate::answer::retry_after(&answer.headers)),
             // Every operation here only reads, so any transport failure may be retried.
             Err(_) => Some(None),
         };
@@ -279,25 +242,11 @@ pub async fn execute(
     }
 }
 
-/// The answer as the generated code decodes it. Tencent answers everything
-/// with HTTP 200 and `{"Response": {...}}`: the envelope is removed, and a
-/// `Response.Error` becomes HTTP 400 (the status the specs declare for it),
-/// with the real status kept in a header.
+/// The answer as the generated code decodes it: as it came, unless the
+/// vendor's shape differs from the spec's ([`VendorRules::present`](crate::vendor::VendorRules::present)).
 fn present(protocol: &Protocol, answer: &Buffered) -> reqwest::Response {
-    if protocol.error_envelope != Vendor::Tencent {
-        return answer.rebuild(answer.status, answer.body.to_vec(), None);
-    }
-    let inner = serde_json::from_slice::<serde_json::Value>(&answer.body)
-        .ok()
-        .and_then(|mut value| value.get_mut("Response").map(serde_json::Value::take));
-    let Some(inner) = inner else {
-        // Not the envelope: pass it on untouched, so that decoding reports it.
-        return answer.rebuild(answer.status, answer.body.to_vec(), None);
-    };
-    let unwrapped = serde_json::to_vec(&inner).expect("a JSON value always serializes");
-    if inner.get("Error").is_some() {
-        answer.rebuild(400, unwrapped, Some(answer.status))
-    } else {
-        answer.rebuild(answer.status, unwrapped, None)
+    match vendor::rules(protocol.error_envelope).present(answer.status, &answer.body) {
+        Some(presented) => answer.rebuild(presented.status, presented.body, presented.original_status),
+        None => answer.rebuild(answer.status, answer.body.to_vec(), None),
     }
 }

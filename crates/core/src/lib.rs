@@ -6,18 +6,22 @@
 //! signing and error envelopes live here, once for all crates; each vendor's
 //! signer is behind a cargo feature of the vendor's name.
 
+mod answer;
+pub mod client;
 mod config;
 mod credentials;
 mod error;
 pub mod hooks;
 mod retry;
 pub mod signing;
+pub mod vendor;
 pub mod waiter;
 
+pub use answer::{is_transient_answer, retry_after};
 pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, resolve_endpoint};
 pub use credentials::{AccessKey, Credentials, Secret};
-pub use error::{CloudError, ErrorKind, parse_error_body};
-pub use retry::{RetryPolicy, exponential_with_jitter, is_transient_answer, retry_after};
+pub use error::{CloudError, ErrorKind};
+pub use retry::{RetryPolicy, exponential_with_jitter};
 
 /// A vendor the runtime knows how to talk to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -205,7 +209,7 @@ pub trait ResponseExt {
     fn is_still_running(&self) -> bool;
     /// The `Location` header: where to poll next (Oracle's 202).
     fn location(&self) -> Option<&str>;
-    /// The request id from the headers (Huawei's `X-Request-Id`).
+    /// The request id from the headers (where the vendor sends one there).
     fn request_id_header(&self) -> Option<&str>;
 }
 
@@ -219,10 +223,7 @@ impl<T> ResponseExt for progenitor_client::ResponseValue<T> {
     }
 
     fn request_id_header(&self) -> Option<&str> {
-        ["x-request-id", "x-acs-request-id"]
-            .iter()
-            .find_map(|name| self.headers().get(*name))
-            .and_then(|v| v.to_str().ok())
+        vendor::request_id_from_headers(self.headers())
     }
 }
 
@@ -259,6 +260,13 @@ impl Protocol {
     /// The operation named `operation_id`, if this API has it.
     pub fn operation(&self, operation_id: &str) -> Option<&'static Operation> {
         self.operations.iter().find(|op| op.operation_id == operation_id)
+    }
+
+    /// The path templates at which `operation` is served: its spec path, and
+    /// the vendor's twin of it (Oracle's bearer-token path), if any.
+    pub fn paths(&self, operation: &Operation) -> impl Iterator<Item = String> + use<> {
+        let twin = vendor::rules(self.vendor).path_twin(self, operation.path);
+        std::iter::once(operation.path.to_owned()).chain(twin)
     }
 }
 

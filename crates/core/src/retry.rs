@@ -1,11 +1,7 @@
-//! Retries of a single call: which answers are worth another attempt, how
-//! long to wait between attempts, and the vendors' hints about it.
+//! Retries of a single call: how many attempts, and how long to wait between
+//! them. Which answers are worth another attempt is in [`crate::answer`].
 
 use std::time::Duration;
-
-use reqwest::header::HeaderMap;
-
-use crate::error::{is_transient_vendor_answer, parse_error_body};
 
 /// How a client retries a call. Every status operation here is read-only, so
 /// retries are on by default.
@@ -60,24 +56,6 @@ fn random_unit() -> f64 {
     (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// How long the server asked the client to wait: `Retry-After` (seconds) or
-/// Alibaba's `x-acs-retry-after` (milliseconds, as Alibaba's SDK reads it).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
-    number("x-acs-retry-after")
-        .filter(|ms| *ms > 0)
-        .map(Duration::from_millis)
-        .or_else(|| number("retry-after").map(Duration::from_secs))
-}
-
-/// Whether an answer is worth another attempt: HTTP 429 and 5xx, and the
-/// vendors' throttling and transient codes whatever the status (Tencent sends
-/// them with 200), but never signature, permission or validation errors.
-pub fn is_transient_answer(status: u16, body: &[u8]) -> bool {
-    let code = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|b| parse_error_body(&b).0);
-    is_transient_vendor_answer(status, code.as_deref())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,35 +72,5 @@ mod tests {
                 full / 2
             );
         }
-    }
-
-    #[test]
-    fn vendor_hints_are_read_in_their_units() {
-        let mut headers = HeaderMap::new();
-        headers.insert("x-acs-retry-after", "1500".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
-        let mut headers = HeaderMap::new();
-        headers.insert("retry-after", "3".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn transient_answers() {
-        assert!(is_transient_answer(503, b""));
-        assert!(is_transient_answer(429, b"{}"));
-        assert!(is_transient_answer(400, br#"{"Code": "Throttling.User", "Message": "m"}"#));
-        assert!(is_transient_answer(
-            200,
-            br#"{"Response": {"Error": {"Code": "RequestLimitExceeded", "Message": "m"}}}"#
-        ));
-        assert!(!is_transient_answer(
-            200,
-            br#"{"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "m"}}}"#
-        ));
-        assert!(!is_transient_answer(400, br#"{"Code": "SignatureDoesNotMatch"}"#));
-        assert!(!is_transient_answer(500, br#"{"Code": "InvalidParameter.TaskId"}"#));
-        assert!(!is_transient_answer(200, br#"{"RequestId": "r"}"#));
-        assert!(!is_transient_answer(404, b""));
     }
 }

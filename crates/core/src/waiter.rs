@@ -3,7 +3,7 @@
 //!
 //! The waiter backs off exponentially with jitter between a minimum and a
 //! maximum delay, stops at an overall deadline, honours the server's
-//! `Retry-After` / `x-acs-retry-after`, follows Oracle's `Location`, and reports
+//! the servers' retry hints, follows Oracle's `Location`, and reports
 //! every change of state. Dropping its future cancels it. It sleeps on tokio's
 //! clock, so tests can pause time.
 
@@ -271,19 +271,18 @@ where
     }
 }
 
-/// Matches a `Location` URL against an operation's path (or its bearer twin)
-/// and returns the path parameters it names: following `Location` means polling
+/// Matches a `Location` URL against the paths an operation is served at and
+/// returns the path parameters it names: following `Location` means polling
 /// the job it points to.
 fn path_args(
+    protocol: &crate::Protocol,
     operation: &Operation,
     location: &str,
-    bearer_path: Option<String>,
 ) -> Option<BTreeMap<String, String>> {
     let path = reqwest::Url::parse(location)
         .map(|url| url.path().to_owned())
         .unwrap_or_else(|_| location.to_owned());
-    let templates = std::iter::once(operation.path.to_owned()).chain(bearer_path);
-    templates.into_iter().find_map(|template| crate::match_path(&template, &path))
+    protocol.paths(operation).find_map(|template| crate::match_path(&template, &path))
 }
 
 /// Waits on a call made by name (the `cloudjobs` command's way): `call` gets
@@ -306,15 +305,9 @@ where
             format!("{} does not report on a job, so there is nothing to wait for", operation.operation_id),
         ))
     })?;
-    let bearer_path = match (protocol.basic_path_prefix, protocol.bearer_path_prefix) {
-        (Some(basic), Some(bearer)) => {
-            operation.path.strip_prefix(basic).map(|rest| format!("{bearer}{rest}"))
-        }
-        _ => None,
-    };
     let poll = |location: Option<String>| {
         let mut next = args.clone();
-        if let Some(found) = location.as_deref().and_then(|l| path_args(operation, l, bearer_path.clone())) {
+        if let Some(found) = location.as_deref().and_then(|l| path_args(protocol, operation, l)) {
             let in_path = |name: &String| {
                 operation.params.iter().any(|p| p.name == name && p.location == ParamLocation::Path)
             };
@@ -329,6 +322,30 @@ where
         }
     };
     wait(options, poll, on_change).await
+}
+
+/// Waits on operation `operation_id` of `protocol` called by name: the
+/// `wait_json` of every generated client. An operation the API lacks, or one
+/// that reports on no job, ends the wait at once.
+pub async fn wait_by_name<F, Fut>(
+    protocol: &crate::Protocol,
+    operation_id: &str,
+    args: &BTreeMap<String, String>,
+    options: &WaitOptions,
+    call: F,
+    on_change: impl FnMut(&Progress),
+) -> Result<CallOutput, WaitError>
+where
+    F: FnMut(BTreeMap<String, String>) -> Fut,
+    Fut: Future<Output = Result<CallOutput, CloudError>>,
+{
+    let operation = protocol.operation(operation_id).ok_or_else(|| {
+        WaitError::Call(CloudError::new(
+            crate::ErrorKind::InvalidRequest,
+            format!("this API has no operation {operation_id}"),
+        ))
+    })?;
+    wait_call(protocol, operation, args, options, call, on_change).await
 }
 
 /// Waits on a typed call: `send` makes one request (e.g. `|| builder.clone().send()`),
@@ -585,11 +602,25 @@ mod tests {
             job: None,
             example: None,
         };
-        let found = path_args(&OPERATION, "https://h.example/cloudapi/restapi/user/status/77", None).unwrap();
+        const PROTOCOL: crate::Protocol = crate::Protocol {
+            vendor: crate::Vendor::Oracle,
+            service: "primavera-admin",
+            api_version: "v1",
+            style: crate::Style::Rest,
+            signing: crate::Signing::HttpBasic,
+            error_envelope: crate::Vendor::Oracle,
+            endpoint: None,
+            regional_endpoint: None,
+            default_region: None,
+            basic_path_prefix: Some("/cloudapi/restapi"),
+            bearer_path_prefix: Some("/cloudapi/restapi/v3"),
+            operations: &[OPERATION],
+        };
+        let found =
+            path_args(&PROTOCOL, &OPERATION, "https://h.example/cloudapi/restapi/user/status/77").unwrap();
         assert_eq!(found.get("jobId").map(String::as_str), Some("77"));
-        let twin = Some("/cloudapi/restapi/v3/user/status/{jobId}".to_owned());
-        let found = path_args(&OPERATION, "/cloudapi/restapi/v3/user/status/78", twin).unwrap();
+        let found = path_args(&PROTOCOL, &OPERATION, "/cloudapi/restapi/v3/user/status/78").unwrap();
         assert_eq!(found.get("jobId").map(String::as_str), Some("78"));
-        assert!(path_args(&OPERATION, "https://h.example/elsewhere", None).is_none());
+        assert!(path_args(&PROTOCOL, &OPERATION, "https://h.example/elsewhere").is_none());
     }
 }

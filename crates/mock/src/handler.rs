@@ -5,23 +5,13 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
 use cloudjobs_core::signing::{RequestParts, VerifyError, acs3, basic, sdk_hmac, tc3};
-use cloudjobs_core::{Credentials, Operation, ParamKind, ParamLocation, Protocol, Style, Vendor};
+use cloudjobs_core::vendor::{self, Refusal};
+use cloudjobs_core::{Credentials, Operation, ParamKind, ParamLocation, Protocol, Signing, Style, Vendor};
 use serde_json::Value;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 
 use crate::script::{JobScripts, Step};
-use crate::vendor::{Answer, Refusal, refuse, request_id};
-
-/// How far a signing time may be from the emulator's clock, per vendor, as the
-/// vendors document it: Alibaba 15 minutes, Tencent 5 minutes, Huawei 15 minutes.
-fn window_seconds(vendor: Vendor) -> i64 {
-    match vendor {
-        Vendor::Tencent => 5 * 60,
-        _ => 15 * 60,
-    }
-}
+use crate::vendor::{Answer, refuse, respond_ok};
 
 /// Everything the emulator knows and remembers.
 pub(crate) struct State {
@@ -40,7 +30,7 @@ pub(crate) struct State {
 /// that memory stays bounded however long it runs.
 const KEPT_NONCES: usize = 100_000;
 
-/// Alibaba nonces seen within the signing window, oldest first.
+/// Signature nonces (Alibaba's) seen within the signing window, oldest first.
 #[derive(Default)]
 struct SeenNonces {
     seen: HashSet<String>,
@@ -112,13 +102,11 @@ impl State {
         (id == self.key_id).then(|| self.secret.clone())
     }
 
-    /// Whether an Alibaba nonce is new; nonces older than the window are forgotten.
-    fn fresh_nonce(&self, nonce: &str, now: i64) -> bool {
+    /// Whether a signature nonce is new; nonces older than the signing window are forgotten.
+    fn fresh_nonce(&self, nonce: &str, now: i64, window: i64) -> bool {
         let mut guard = self.nonces.lock().unwrap();
         let SeenNonces { seen, order } = &mut *guard;
-        while order.front().is_some_and(|(at, _)| *at < now - window_seconds(Vendor::Alibaba))
-            || order.len() >= KEPT_NONCES
-        {
+        while order.front().is_some_and(|(at, _)| *at < now - window) || order.len() >= KEPT_NONCES {
             if let Some((_, old)) = order.pop_front() {
                 seen.remove(&old);
             }
@@ -139,13 +127,10 @@ impl State {
 /// Which API and operation a request is for, found the way the real hosts do:
 /// by the action and version headers (RPC), or by method and path (REST).
 fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendor, Refusal)> {
-    let rpc = [
-        (Vendor::Alibaba, "x-acs-action", "x-acs-version"),
-        (Vendor::Tencent, "x-tc-action", "x-tc-version"),
-    ];
-    for (vendor, action_header, version_header) in rpc {
-        let Some(action) = parts.header(action_header) else { continue };
-        let version = parts.header(version_header).unwrap_or_default();
+    for vendor in vendor::ALL {
+        let Some(headers) = vendor::rules(vendor).rpc_headers() else { continue };
+        let Some(action) = parts.header(headers.action) else { continue };
+        let version = parts.header(headers.version).unwrap_or_default();
         for (name, protocol) in &state.apis {
             if protocol.vendor != vendor || protocol.api_version != version {
                 continue;
@@ -164,13 +149,7 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
             if operation.method != parts.method {
                 continue;
             }
-            let mut candidates = vec![operation.path.to_owned()];
-            if let (Some(basic), Some(bearer)) = (protocol.basic_path_prefix, protocol.bearer_path_prefix)
-                && let Some(rest) = operation.path.strip_prefix(basic)
-            {
-                candidates.push(format!("{bearer}{rest}"));
-            }
-            for template in candidates {
+            for template in protocol.paths(operation) {
                 if let Some(path_args) = cloudjobs_core::match_path(&template, &parts.path) {
                     return Ok(Route { api: name, protocol, operation, path_args });
                 }
@@ -186,55 +165,42 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
     Err((vendor, Refusal::UnknownOperation(format!("{} {}", parts.method, parts.path))))
 }
 
-/// Checks the request's credentials with the vendor's canonicalization and clock window.
+/// Checks the request's credentials with the signing scheme's
+/// canonicalization and the vendor's clock window.
 fn authenticate(state: &State, protocol: &Protocol, parts: &RequestParts) -> Result<(), Refusal> {
     let secret_for = |id: &str| state.secret_for(id);
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let outcome = match protocol.vendor {
-        Vendor::Alibaba => acs3::verify(parts, &secret_for),
-        Vendor::Tencent => tc3::verify(parts, &secret_for),
-        Vendor::Huawei => sdk_hmac::verify(parts, &secret_for),
-        Vendor::Oracle => match parts.header("authorization") {
-            Some(value) if value.starts_with("Bearer ") => {
-                if value["Bearer ".len()..] == state.secret {
-                    Ok(String::new())
-                } else {
-                    Err(VerifyError::UnknownKey("token".into()))
-                }
-            }
-            _ => basic::verify_basic(parts, &secret_for),
+    let (outcome, signed_at) = match protocol.signing {
+        Signing::Acs3HmacSha256 => (acs3::verify(parts, &secret_for).map(drop), acs3::signed_at(parts)),
+        Signing::Tc3HmacSha256 => (tc3::verify(parts, &secret_for).map(drop), tc3::signed_at(parts)),
+        Signing::SdkHmacSha256 => {
+            (sdk_hmac::verify(parts, &secret_for).map(drop), sdk_hmac::signed_at(parts))
+        }
+        Signing::HttpBasic => match parts.header("authorization") {
+            Some(value) if value.starts_with("Bearer ") => (basic::verify_bearer(parts, &state.secret), None),
+            _ => (basic::verify_basic(parts, &secret_for).map(drop), None),
         },
     };
     match outcome {
-        Ok(_) => {}
+        Ok(()) => {}
         Err(VerifyError::UnknownKey(id)) => return Err(Refusal::UnknownKey(id)),
         Err(VerifyError::SignatureMismatch { expected_string_to_sign }) => {
             return Err(Refusal::BadSignature(expected_string_to_sign));
         }
         Err(other) => return Err(Refusal::MalformedAuthorization(other.to_string())),
     }
-    let signed_at = match protocol.vendor {
-        Vendor::Alibaba => parts
-            .header("x-acs-date")
-            .and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok())
-            .map(|t| t.unix_timestamp()),
-        Vendor::Tencent => parts.header("x-tc-timestamp").and_then(|t| t.parse().ok()),
-        Vendor::Huawei => parts.header("x-sdk-date").and_then(|d| {
-            let format = format_description!("[year][month][day]T[hour][minute][second]Z");
-            time::PrimitiveDateTime::parse(d, format).ok().map(|t| t.assume_utc().unix_timestamp())
-        }),
-        Vendor::Oracle => return Ok(()),
-    };
+    let Some(window) = vendor::rules(protocol.vendor).clock_window() else { return Ok(()) };
+    let window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
     let signed_at =
         signed_at.ok_or_else(|| Refusal::MalformedAuthorization("no readable signing time".into()))?;
-    if (now - signed_at).abs() > window_seconds(protocol.vendor) {
+    if (now - signed_at).abs() > window {
         return Err(Refusal::Expired(format!("Timestamp is {signed_at}, the server time is {now}.")));
     }
-    if protocol.vendor == Vendor::Alibaba {
+    if protocol.signing == Signing::Acs3HmacSha256 {
         let nonce = parts
-            .header("x-acs-signature-nonce")
-            .ok_or_else(|| Refusal::MalformedAuthorization("no x-acs-signature-nonce".into()))?;
-        if !state.fresh_nonce(nonce, now) {
+            .header(acs3::NONCE_HEADER)
+            .ok_or_else(|| Refusal::MalformedAuthorization(format!("no {}", acs3::NONCE_HEADER)))?;
+        if !state.fresh_nonce(nonce, now, window) {
             return Err(Refusal::NonceReused);
         }
     }
@@ -346,7 +312,7 @@ fn job_answer(
     step: &Step,
 ) -> Answer {
     let Some(job) = operation.job else {
-        return respond_ok(protocol, 200, example(operation), vec![]);
+        return respond_ok(protocol.vendor, 200, example(operation), vec![]);
     };
     let mut body = example(operation);
     if let Some(pointer) = job.id_field {
@@ -374,19 +340,18 @@ fn job_answer(
         remove_pointer(&mut body, field);
     }
     if let (Step::Fail(reason), Some(pointer)) = (step, job.failure_field.or(job.reason)) {
-        let reason =
-            if body.pointer(pointer).is_some_and(Value::is_array) || pointer == "/serviceStatusReasons" {
-                Value::Array(vec![Value::String(reason.clone())])
-            } else {
-                Value::String(reason.clone())
-            };
+        let reason = if body.pointer(pointer).is_some_and(Value::is_array) {
+            Value::Array(vec![Value::String(reason.clone())])
+        } else {
+            Value::String(reason.clone())
+        };
         set_pointer(&mut body, pointer, reason);
     }
     if status == 202 {
         let host = parts.header("host").unwrap_or("127.0.0.1");
         headers.push(("location".to_owned(), format!("http://{host}{}", parts.path)));
     }
-    respond_ok(protocol, status, body, headers)
+    respond_ok(protocol.vendor, status, body, headers)
 }
 
 fn example(operation: &Operation) -> Value {
@@ -394,26 +359,6 @@ fn example(operation: &Operation) -> Value {
         .example
         .and_then(|text| serde_json::from_str(text).ok())
         .unwrap_or_else(|| Value::Object(Default::default()))
-}
-
-/// A success in the vendor's shape: fresh request ids, Tencent's envelope.
-fn respond_ok(
-    protocol: &Protocol,
-    status: u16,
-    mut body: Value,
-    mut headers: Vec<(String, String)>,
-) -> Answer {
-    let id = request_id();
-    if body.get("RequestId").is_some() {
-        body["RequestId"] = Value::String(id.clone());
-    }
-    match protocol.vendor {
-        Vendor::Tencent => body = serde_json::json!({ "Response": body }),
-        Vendor::Huawei => headers.push(("x-request-id".into(), id.to_lowercase().replace('-', ""))),
-        _ => {}
-    }
-    headers.push(("content-type".into(), "application/json".into()));
-    Answer::Respond { status, headers, body: body.to_string().into_bytes() }
 }
 
 /// The whole path of one request.
@@ -433,8 +378,11 @@ pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
         Some(param) => {
             args.get(param).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
         }
-        // Huawei's service status has no id: each account (domain) has one life.
-        None => parts.header("x-domain-id").map(str::to_owned),
+        // A job without an id (Huawei's service status) has one life per account.
+        None => vendor::rules(protocol.vendor)
+            .account_header()
+            .and_then(|name| parts.header(name))
+            .map(str::to_owned),
     }
     .unwrap_or_else(|| "default".to_owned());
     let mut step = state.next_step(api, &id);
@@ -453,11 +401,5 @@ pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
 
 /// The credentials the emulator accepts, as a client of `vendor` would hold them.
 pub(crate) fn credentials_for(state: &State, vendor: Vendor) -> Credentials {
-    match vendor {
-        Vendor::Oracle => Credentials::basic(&state.key_id, &state.secret),
-        Vendor::Huawei => {
-            Credentials::access_key(&state.key_id, &state.secret).with_domain_id("cloudjobs-mock-domain")
-        }
-        _ => Credentials::access_key(&state.key_id, &state.secret),
-    }
+    vendor::rules(vendor).credentials_for(&state.key_id, &state.secret)
 }

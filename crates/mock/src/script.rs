@@ -20,7 +20,7 @@ pub enum Step {
     /// The vendor's throttling error, with a retry hint in seconds.
     Throttle {
         /// Seconds until a retry may succeed (sent as `Retry-After`, or in
-        /// milliseconds as Alibaba's `x-acs-retry-after`).
+        /// the vendor's own hint and its unit).
         retry_after: u64,
     },
     /// Wait this long, then answer with the next step (which it consumes too).

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use cloudjobs_core::signing::{RequestParts, VerifyError, acs3, basic, sdk_hmac, tc3};
-use cloudjobs_core::{Protocol, Signing, Vendor};
+use cloudjobs_core::{Protocol, Signing};
 use cloudjobs_tests::workspace_root;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -30,9 +30,9 @@ pub fn response_example(api: &str, status: &str) -> Value {
     operation["responses"][status]["content"]["application/json"]["example"].clone()
 }
 
-/// What the vendor's server sends for a success: Tencent wraps it in `Response`.
+/// What the vendor's server sends for a success: the body in its envelope (Tencent's `Response`).
 pub fn wire_body(api: &str, body: Value) -> Value {
-    if protocol(api).vendor == Vendor::Tencent { serde_json::json!({ "Response": body }) } else { body }
+    cloudjobs_core::vendor::rules(protocol(api).vendor).envelope(body)
 }
 
 /// A local server on 127.0.0.1 that answers every request with `status` and `body`.
@@ -84,19 +84,8 @@ pub fn verify(api: &str, parts: &RequestParts, key_id: &str, secret: &str) -> Re
 
 /// Test credentials for API `api`, as environment variables of its vendor.
 pub fn credential_env(api: &str, id: &str, secret: &str) -> BTreeMap<String, String> {
-    let pairs: &[(&str, &str)] = match protocol(api).vendor {
-        Vendor::Alibaba => {
-            &[("ALIBABA_CLOUD_ACCESS_KEY_ID", id), ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)]
-        }
-        Vendor::Tencent => &[("TENCENTCLOUD_SECRET_ID", id), ("TENCENTCLOUD_SECRET_KEY", secret)],
-        Vendor::Huawei => &[
-            ("HUAWEICLOUD_SDK_AK", id),
-            ("HUAWEICLOUD_SDK_SK", secret),
-            ("HUAWEICLOUD_SDK_DOMAIN_ID", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
-        ],
-        Vendor::Oracle => &[("ORACLE_PRIMAVERA_USERNAME", id), ("ORACLE_PRIMAVERA_PASSWORD", secret)],
-    };
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    let vendor = cloudjobs_core::vendor::rules(protocol(api).vendor);
+    vendor.environment_for(id, secret).into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
 }
 
 /// Arguments that satisfy every required parameter of the first operation of `api`.

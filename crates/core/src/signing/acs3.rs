@@ -97,6 +97,17 @@ pub fn verify(
     Ok(key_id.to_owned())
 }
 
+/// The header that carries the per-request nonce, which servers refuse to see twice.
+pub const NONCE_HEADER: &str = "x-acs-signature-nonce";
+
+/// When a request was signed (Unix seconds), from its `x-acs-date`.
+pub fn signed_at(parts: &RequestParts) -> Option<i64> {
+    let date = parts.header("x-acs-date")?;
+    OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

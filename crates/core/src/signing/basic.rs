@@ -36,6 +36,15 @@ pub fn verify_basic(
     Ok(user.to_owned())
 }
 
+/// Checks a bearer token against the one accepted token.
+pub fn verify_bearer(parts: &RequestParts, accepted: &str) -> Result<(), VerifyError> {
+    let token = parts
+        .authorization()?
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| VerifyError::Malformed("not Bearer authorization".to_owned()))?;
+    if token == accepted { Ok(()) } else { Err(VerifyError::UnknownKey("token".to_owned())) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,13 @@ pub fn verify(
     Ok(access_key.to_owned())
 }
 
+/// When a request was signed (Unix seconds), from its `X-Sdk-Date`.
+pub fn signed_at(parts: &RequestParts) -> Option<i64> {
+    let date = parts.header("x-sdk-date")?;
+    let format = format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::PrimitiveDateTime::parse(date, format).ok().map(|t| t.assume_utc().unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

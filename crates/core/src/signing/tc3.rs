@@ -106,6 +106,11 @@ pub fn verify(
     Ok(secret_id.to_owned())
 }
 
+/// When a request was signed (Unix seconds), from its `X-TC-Timestamp`.
+pub fn signed_at(parts: &RequestParts) -> Option<i64> {
+    parts.header("x-tc-timestamp")?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

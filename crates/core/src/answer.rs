@@ -1,0 +1,126 @@
+//! Reading a server's answer the same way for every vendor: the
+//! [`CloudError`] an error becomes, whether it is worth another attempt, and
+//! how long the server asked to wait. Each vendor's shapes come from
+//! [`crate::vendor`].
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::vendor::{
+    is_transient_answer as transient, read_any_error, request_id_from_headers, retry_hint_from_headers,
+};
+use crate::{CloudError, ErrorKind};
+
+/// The response header in which the runtime keeps the status the server really
+/// sent, when it presents an error sent with HTTP 200 (Tencent) as a 400 for decoding.
+pub const ORIGINAL_STATUS_HEADER: &str = "x-cloudjobs-original-status";
+
+/// How long the server asked the client to wait: `Retry-After` (seconds) or
+/// a vendor's own hint (see each vendor's `retry_hint`).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_hint_from_headers(headers)
+}
+
+/// Whether an answer is worth another attempt: HTTP 429 and 5xx, and the
+/// vendors' throttling and transient codes whatever the status (Tencent sends
+/// them with 200), but never signature, permission or validation errors.
+pub fn is_transient_answer(status: u16, body: &[u8]) -> bool {
+    let code = serde_json::from_slice::<Value>(body).ok().and_then(|body| read_any_error(&body).code);
+    transient(status, code.as_deref())
+}
+
+impl CloudError {
+    /// Whether the same call could succeed if tried again: connection failures,
+    /// timeouts, HTTP 429 and 5xx, and the vendors' throttling and transient codes.
+    /// Signature, authentication, permission and validation errors never are.
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Transport | ErrorKind::Timeout => true,
+            ErrorKind::Vendor => transient(self.status.unwrap_or(0), self.code.as_deref()),
+            _ => false,
+        }
+    }
+}
+
+/// The first `limit` characters of a body, for messages about bodies we could not read.
+fn excerpt(body: &[u8], limit: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(limit).collect();
+    if text.chars().count() > limit {
+        out.push('…');
+    }
+    out
+}
+
+impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) => Self::new(ErrorKind::InvalidRequest, message),
+            P::Custom(message) => Self::configuration(message),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+                Self::new(kind, e.to_string()).with_source(e)
+            }
+            P::InvalidResponsePayload(body, e) => Self::new(
+                ErrorKind::InvalidResponse,
+                format!("the response is not the documented JSON ({e}); it begins {:?}", excerpt(&body, 200)),
+            )
+            .with_source(e),
+            P::ErrorResponse(response) => {
+                let retry_after = retry_after(response.headers());
+                let status = response
+                    .headers()
+                    .get(ORIGINAL_STATUS_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(response.status().as_u16());
+                let header_id = request_id_from_headers(response.headers()).map(str::to_owned);
+                let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
+                let fields = read_any_error(&body);
+                let message = fields.message.unwrap_or_else(|| {
+                    let reason =
+                        reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
+                    format!("{} without an error body", reason.unwrap_or("error"))
+                });
+                Self {
+                    retry_after,
+                    ..Self::vendor(status, fields.code, message, fields.request_id.or(header_id))
+                }
+            }
+            P::UnexpectedResponse(response) => {
+                let retry_after = retry_after(response.headers());
+                let status = response.status();
+                let request_id = request_id_from_headers(response.headers()).map(str::to_owned);
+                if status.is_success() {
+                    Self::new(ErrorKind::InvalidResponse, format!("undocumented success status {status}"))
+                } else {
+                    let message = format!("HTTP {status} with an undocumented body");
+                    Self { retry_after, ..Self::vendor(status.as_u16(), None, message, request_id) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retryable_means_transient() {
+        let vendor = |status, code: &str| CloudError::vendor(status, Some(code.to_owned()), "m", None);
+        assert!(vendor(400, "Throttling.User").is_retryable());
+        assert!(vendor(200, "RequestLimitExceeded").is_retryable());
+        assert!(vendor(503, "ServiceUnavailable").is_retryable());
+        assert!(CloudError::vendor(502, None, "bad gateway", None).is_retryable());
+        assert!(!vendor(400, "SignatureDoesNotMatch").is_retryable());
+        assert!(!vendor(200, "AuthFailure.SignatureFailure").is_retryable());
+        assert!(!vendor(500, "InvalidParameter.TaskId").is_retryable());
+        assert!(!vendor(404, "ResourceNotFound.UserProvisioningTaskNotFound").is_retryable());
+        assert!(CloudError::new(ErrorKind::Timeout, "t").is_retryable());
+        assert!(!CloudError::configuration("no credentials").is_retryable());
+    }
+}

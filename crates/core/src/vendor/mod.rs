@@ -1,0 +1,477 @@
+//! Each vendor's protocol facts, one module per vendor: everything about its
+//! wire except the signature scheme (which lives in [`crate::signing`]).
+//!
+//! The client hooks, [`CloudError`](crate::CloudError), the retry
+//! classifier, the waiter, the `cloudjobs` command and the emulator read a
+//! vendor's facts only through [`rules`]. Adding a vendor means adding one
+//! module here that implements [`VendorRules`] (plus a signer if its scheme
+//! is new), and one arm in [`rules`].
+
+mod alibaba;
+mod huawei;
+mod oracle;
+mod tencent;
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::{ClientConfig, CloudError, Credentials, Protocol, Vendor};
+
+/// Every vendor the runtime knows, in a fixed order.
+pub const ALL: [Vendor; 4] = [Vendor::Alibaba, Vendor::Tencent, Vendor::Huawei, Vendor::Oracle];
+
+/// The facts of `vendor`'s protocol.
+pub fn rules(vendor: Vendor) -> &'static dyn VendorRules {
+    match vendor {
+        Vendor::Alibaba => &alibaba::Alibaba,
+        Vendor::Tencent => &tencent::Tencent,
+        Vendor::Huawei => &huawei::Huawei,
+        Vendor::Oracle => &oracle::Oracle,
+    }
+}
+
+/// The headers that carry an RPC call's action and API version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RpcHeaders {
+    /// The action header, lower-case.
+    pub action: &'static str,
+    /// The API version header, lower-case.
+    pub version: &'static str,
+}
+
+/// An environment variable a vendor's tools read, and what it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CredentialVariable {
+    /// The variable's name.
+    pub name: &'static str,
+    /// What it holds, in a few words.
+    pub holds: &'static str,
+}
+
+/// What a vendor's error body says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorFields {
+    /// The vendor's error code.
+    pub code: Option<String>,
+    /// The vendor's message.
+    pub message: Option<String>,
+    /// The request id the body carries.
+    pub request_id: Option<String>,
+}
+
+/// An answer as the generated code should see it, when the vendor's own
+/// shape differs from what the spec declares (Tencent's envelope).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presented {
+    /// The status to present.
+    pub status: u16,
+    /// The body to present.
+    pub body: Vec<u8>,
+    /// The status the server really sent, when `status` differs from it.
+    pub original_status: Option<u16>,
+}
+
+/// Why a server refuses a request, in vendor-neutral terms; each vendor
+/// answers it with its own status, code and envelope ([`VendorRules::refusal`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No operation matches the action or path.
+    UnknownOperation(String),
+    /// There is no usable `Authorization`.
+    MalformedAuthorization(String),
+    /// The key id (or user) is unknown.
+    UnknownKey(String),
+    /// The signature (or password) is wrong; the server's string to sign.
+    BadSignature(String),
+    /// The signing time is outside the vendor's window.
+    Expired(String),
+    /// A signature nonce came twice.
+    NonceReused,
+    /// A required parameter is missing.
+    MissingParameter(String),
+    /// A parameter has the wrong type: its name and why.
+    InvalidParameter(String, String),
+    /// Throttled; retry after this many seconds.
+    Throttled(u64),
+    /// A server error with this HTTP status.
+    Http(u16),
+}
+
+/// A vendor's answer to a refusal, as its servers send it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// Headers beyond `content-type`.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, or none.
+    pub body: Option<Value>,
+}
+
+/// Everything about one vendor's protocol that is not its signature scheme.
+///
+/// Client-side methods shape requests and read answers; server-side methods
+/// (used by the emulator) say how the vendor's servers answer.
+pub trait VendorRules: Sync {
+    /// Which vendor these rules are for.
+    fn vendor(&self) -> Vendor;
+
+    /// The headers that carry an RPC call's action and version, for vendors with RPC APIs.
+    fn rpc_headers(&self) -> Option<RpcHeaders> {
+        None
+    }
+
+    /// Adds the vendor's fixed headers and path rules to a request that
+    /// progenitor built, after the RPC rewrite and before signing.
+    fn prepare(
+        &self,
+        _protocol: &Protocol,
+        _config: &ClientConfig,
+        _credentials: &Credentials,
+        _request: &mut reqwest::Request,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The paths at which an operation can be reached besides its spec path
+    /// (Oracle's bearer-token twin).
+    fn path_twin(&self, _protocol: &Protocol, _path: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether a successful HTTP status can still carry an error (Tencent),
+    /// so that every answer must be read before it is handed on.
+    fn errors_in_successes(&self) -> bool {
+        false
+    }
+
+    /// The answer as the generated code decodes it, when the vendor's shape
+    /// differs from the spec's; `None` hands the answer on untouched.
+    fn present(&self, _status: u16, _body: &[u8]) -> Option<Presented> {
+        None
+    }
+
+    /// Code, message and request id, when `body` has this vendor's error shape.
+    fn read_error(&self, body: &Value) -> Option<ErrorFields>;
+
+    /// The response header that carries the request id, if the vendor sends one.
+    fn request_id_header(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// How long the server asked the client to wait before trying again.
+    fn retry_hint(&self, headers: &HeaderMap) -> Option<Duration> {
+        header_number(headers, "retry-after").map(Duration::from_secs)
+    }
+
+    /// Whether an error code names a throttling or transient failure.
+    fn is_transient_code(&self, code: &str) -> bool;
+
+    /// Whether an error code names a caller mistake, even when sent with a 5xx.
+    fn is_permanent_code(&self, code: &str) -> bool;
+
+    /// The environment variables read for credentials, in the order read.
+    fn credential_variables(&self) -> &'static [CredentialVariable];
+
+    /// Finds credentials the way the vendor's own tools do: `env` looks up a
+    /// variable, `home` is the home directory for credentials files.
+    fn find_credentials(
+        &self,
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&Path>,
+    ) -> Result<Credentials, CloudError>;
+
+    /// What the vendor needs of credentials beyond the signing scheme's own
+    /// checks (Huawei's account id for global services).
+    fn check_credentials(&self, _protocol: &Protocol, _credentials: &Credentials) -> Result<(), CloudError> {
+        Ok(())
+    }
+
+    /// How far a signing time may be from the server's clock, if requests carry one.
+    fn clock_window(&self) -> Option<Duration> {
+        None
+    }
+
+    /// The request header that names the account a request is for, where a
+    /// job without an id is per account (Huawei's `X-Domain-Id`).
+    fn account_header(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Credentials in the form a client of this vendor holds them, for a key
+    /// id and secret (the emulator hands these out).
+    fn credentials_for(&self, key_id: &str, secret: &str) -> Credentials {
+        Credentials::access_key(key_id, secret)
+    }
+
+    /// The environment variables, with values, that make [`find_credentials`](Self::find_credentials)
+    /// return what [`credentials_for`](Self::credentials_for) returns.
+    fn environment_for(&self, key_id: &str, secret: &str) -> Vec<(&'static str, String)> {
+        let [id, key, ..] = self.credential_variables() else { return Vec::new() };
+        vec![(id.name, key_id.to_owned()), (key.name, secret.to_owned())]
+    }
+
+    /// `body` (the spec's shape) inside the vendor's envelope, as its servers send it.
+    fn envelope(&self, body: Value) -> Value {
+        body
+    }
+
+    /// A successful answer as the vendor's servers send it: `body` (the spec's
+    /// shape) with a fresh request id where the vendor puts it, in its envelope.
+    fn success_answer(&self, status: u16, body: Value) -> ServerAnswer {
+        let body = with_request_id(body, "RequestId", &request_id());
+        ServerAnswer { status, headers: Vec::new(), body: Some(self.envelope(body)) }
+    }
+
+    /// How the vendor's servers refuse a request, with a fresh request id.
+    fn refusal(&self, refusal: &Refusal) -> ServerAnswer;
+}
+
+/// A fresh request id in the upper-case 8-4-4-4-12 hex form Alibaba uses;
+/// other vendors reshape it.
+pub(crate) fn request_id() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    let hex = hex::encode_upper(bytes);
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// A value from a credentials file without a trailing `# comment`, as
+/// Alibaba's tools read them (the other vendors' files have no such values).
+pub(crate) fn ini_value(section: &ini::Properties, key: &str) -> Option<String> {
+    section
+        .get(key)
+        .map(|v| v.split('#').next().unwrap_or_default().trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Sets header `name` (lower-case) of a request, or says why `value` cannot be sent.
+pub fn set_header(request: &mut reqwest::Request, name: &'static str, value: &str) -> Result<(), String> {
+    let value = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("{value:?} cannot be sent in header {name}"))?;
+    request.headers_mut().insert(reqwest::header::HeaderName::from_static(name), value);
+    Ok(())
+}
+
+/// A header's value as an unsigned number, if it is one.
+pub(crate) fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok()
+}
+
+/// The string at JSON pointer `pointer`, if there is one.
+pub(crate) fn text(value: &Value, pointer: &str) -> Option<String> {
+    value.pointer(pointer).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// `body` with its `key` field, where present, set to `request_id`.
+pub(crate) fn with_request_id(mut body: Value, key: &str, request_id: &str) -> Value {
+    if let Some(field) = body.get_mut(key) {
+        *field = Value::String(request_id.to_owned());
+    }
+    body
+}
+
+/// An id/secret pair from two variables: both, neither, or an error naming the missing one.
+pub(crate) fn variable_pair(
+    env: &dyn Fn(&str) -> Option<String>,
+    id: &str,
+    secret: &str,
+) -> Result<Option<Credentials>, CloudError> {
+    match (env(id), env(secret)) {
+        (Some(i), Some(s)) => Ok(Some(Credentials::access_key(i, s))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(CloudError::configuration(format!("{id} is set but {secret} is not"))),
+        (None, Some(_)) => Err(CloudError::configuration(format!("{secret} is set but {id} is not"))),
+    }
+}
+
+/// One section of an INI file, or `None` when the file does not exist.
+pub(crate) fn ini_section(path: &Path, section: &str) -> Result<Option<ini::Properties>, CloudError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = ini::Ini::load_from_file(path)
+        .map_err(|e| CloudError::configuration(format!("cannot read {}: {e}", path.display())))?;
+    Ok(file.section(Some(section)).cloned())
+}
+
+/// The error fields of any vendor's error body: each vendor's reader is
+/// asked in turn, since an error converted with `?` does not know its API.
+pub fn read_any_error(body: &Value) -> ErrorFields {
+    ALL.iter().find_map(|vendor| rules(*vendor).read_error(body)).unwrap_or_default()
+}
+
+/// The request id in a response's headers, from whichever vendor sent it.
+pub fn request_id_from_headers(headers: &HeaderMap) -> Option<&str> {
+    ALL.iter()
+        .filter_map(|vendor| rules(*vendor).request_id_header())
+        .find_map(|name| headers.get(name)?.to_str().ok())
+}
+
+/// How long a server asked to wait, read with every vendor's convention in turn.
+pub fn retry_hint_from_headers(headers: &HeaderMap) -> Option<Duration> {
+    ALL.iter().find_map(|vendor| rules(*vendor).retry_hint(headers))
+}
+
+/// The one rule for whether a vendor's error answer is worth another
+/// attempt: a code any vendor documents as transient or permanent decides;
+/// otherwise the status does (429 and 5xx).
+pub fn is_transient_answer(status: u16, code: Option<&str>) -> bool {
+    let known = |test: fn(&dyn VendorRules, &str) -> bool, code: &str| {
+        ALL.iter().any(|vendor| test(rules(*vendor), code))
+    };
+    match code {
+        Some(code) if known(|rules, code| rules.is_transient_code(code), code) => true,
+        Some(code) if known(|rules, code| rules.is_permanent_code(code), code) => false,
+        _ => status == 429 || (500..600).contains(&status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_vendor_names_itself() {
+        for vendor in ALL {
+            assert_eq!(rules(vendor).vendor(), vendor);
+        }
+    }
+
+    #[test]
+    fn each_vendor_envelope_is_read() {
+        let alibaba = json!({"Code": "Throttling.User", "Message": "m", "RequestId": "r"});
+        assert_eq!(
+            read_any_error(&alibaba),
+            ErrorFields {
+                code: Some("Throttling.User".into()),
+                message: Some("m".into()),
+                request_id: Some("r".into())
+            }
+        );
+        let tencent = json!({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "m"}, "RequestId": "r"}});
+        assert_eq!(read_any_error(&tencent).code.as_deref(), Some("AuthFailure.SignatureFailure"));
+        let unwrapped = json!({"Error": {"Code": "C", "Message": "m"}, "RequestId": "r"});
+        assert_eq!(read_any_error(&unwrapped).request_id.as_deref(), Some("r"));
+        let huawei = json!({"error_code": "APIGW.0301", "error_msg": "m", "request_id": "r"});
+        assert_eq!(read_any_error(&huawei).code.as_deref(), Some("APIGW.0301"));
+    }
+
+    #[test]
+    fn vendor_hints_are_read_in_their_units() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-acs-retry-after", "1500".parse().unwrap());
+        assert_eq!(retry_hint_from_headers(&headers), Some(Duration::from_millis(1500)));
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_hint_from_headers(&headers), Some(Duration::from_secs(3)));
+        assert_eq!(retry_hint_from_headers(&HeaderMap::new()), None);
+    }
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn environment_variables_come_first() {
+        let env = lookup(&[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s3cr3t"),
+            ("ALIBABA_CLOUD_SECURITY_TOKEN", "tok"),
+        ]);
+        let found = Credentials::from_sources(Vendor::Alibaba, &env, None).unwrap();
+        assert_eq!(found, Credentials::access_key("id", "s3cr3t").with_security_token("tok"));
+
+        let env = lookup(&[
+            ("HUAWEICLOUD_SDK_AK", "ak"),
+            ("HUAWEICLOUD_SDK_SK", "sk"),
+            ("HUAWEICLOUD_SDK_DOMAIN_ID", "d"),
+        ]);
+        let found = Credentials::from_sources(Vendor::Huawei, &env, None).unwrap();
+        assert_eq!(found, Credentials::access_key("ak", "sk").with_domain_id("d"));
+
+        let env = lookup(&[("ORACLE_PRIMAVERA_USERNAME", "u"), ("ORACLE_PRIMAVERA_PASSWORD", "p")]);
+        assert_eq!(
+            Credentials::from_sources(Vendor::Oracle, &env, None).unwrap(),
+            Credentials::basic("u", "p")
+        );
+        let env = lookup(&[("ORACLE_PRIMAVERA_TOKEN", "t")]);
+        assert_eq!(Credentials::from_sources(Vendor::Oracle, &env, None).unwrap(), Credentials::bearer("t"));
+    }
+
+    #[test]
+    fn a_half_set_pair_names_the_missing_variable() {
+        let env = lookup(&[("TENCENTCLOUD_SECRET_ID", "id")]);
+        let error = Credentials::from_sources(Vendor::Tencent, &env, None).unwrap_err();
+        assert_eq!(error.message(), "TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not");
+    }
+
+    #[test]
+    fn credentials_files_are_read_like_the_vendors_tools() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".alibabacloud")).unwrap();
+        std::fs::write(
+            home.path().join(".alibabacloud/credentials.ini"),
+            "[default]\nenable = true\ntype = access_key\naccess_key_id = fid # a comment\naccess_key_secret = fsecret\n\
+             [other]\ntype = ecs_ram_role\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
+        std::fs::write(
+            home.path().join(".tencentcloud/credentials"),
+            "[default]\nsecret_id = tid\nsecret_key = tkey\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(home.path().join(".huaweicloud")).unwrap();
+        std::fs::write(
+            home.path().join(".huaweicloud/credentials"),
+            "[basic]\nak = wrong\nsk = wrong\n[global]\nak = hak\nsk = hsk\ndomain_id = dom\n",
+        )
+        .unwrap();
+        let none = lookup(&[]);
+        let h = Some(home.path());
+        assert_eq!(
+            Credentials::from_sources(Vendor::Alibaba, &none, h).unwrap(),
+            Credentials::access_key("fid", "fsecret")
+        );
+        assert_eq!(
+            Credentials::from_sources(Vendor::Tencent, &none, h).unwrap(),
+            Credentials::access_key("tid", "tkey")
+        );
+        assert_eq!(
+            Credentials::from_sources(Vendor::Huawei, &none, h).unwrap(),
+            Credentials::access_key("hak", "hsk").with_domain_id("dom")
+        );
+        let other = lookup(&[("ALIBABA_CLOUD_PROFILE", "other")]);
+        let error = Credentials::from_sources(Vendor::Alibaba, &other, h).unwrap_err();
+        assert!(error.message().contains("only access_key is supported"), "{error}");
+        let missing = Credentials::from_sources(Vendor::Alibaba, &none, None).unwrap_err();
+        assert!(missing.message().starts_with("no Alibaba Cloud credentials"), "{missing}");
+    }
+
+    #[test]
+    fn transient_answers() {
+        assert!(crate::is_transient_answer(503, b""));
+        assert!(crate::is_transient_answer(429, b"{}"));
+        assert!(crate::is_transient_answer(400, br#"{"Code": "Throttling.User", "Message": "m"}"#));
+        assert!(crate::is_transient_answer(
+            200,
+            br#"{"Response": {"Error": {"Code": "RequestLimitExceeded", "Message": "m"}}}"#
+        ));
+        assert!(!crate::is_transient_answer(
+            200,
+            br#"{"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "m"}}}"#
+        ));
+        assert!(!crate::is_transient_answer(400, br#"{"Code": "SignatureDoesNotMatch"}"#));
+        assert!(!crate::is_transient_answer(500, br#"{"Code": "InvalidParameter.TaskId"}"#));
+        assert!(!crate::is_transient_answer(200, br#"{"RequestId": "r"}"#));
+        assert!(!crate::is_transient_answer(404, b""));
+    }
+}
