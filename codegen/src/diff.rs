@@ -5,11 +5,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToPascalCase, ToSnakeCase};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::validate::{CheckedOperation, CheckedSpec, Location};
+use crate::model::{CheckedOperation, CheckedSpec, Location};
+use crate::open_enum::variant_name;
+use crate::rust_type::{
+    SchemaType, builder_name, client_method, field_name, inline_response_name, inline_type_name, schema_type,
+    setter_name, type_name,
+};
 use crate::{SpecError, check};
 
 /// How much a change matters to users of the generated crate.
@@ -125,7 +129,7 @@ fn compare(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
                 "operation removed",
                 id,
                 format!("{} {}", op.method, op.path),
-                vec![client_method(id)],
+                vec![client_method_item(id)],
             ),
             Some(new_op) => compare_operation(old, op, new, new_op, out),
         }
@@ -137,7 +141,7 @@ fn compare(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
                 "operation added",
                 id,
                 format!("{} {}", op.method, op.path),
-                vec![client_method(id)],
+                vec![client_method_item(id)],
             );
         }
     }
@@ -155,8 +159,39 @@ fn compare(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
     compare_documentation(old, new, out);
 }
 
-fn client_method(operation_id: &str) -> String {
-    format!("Client::{}", operation_id.to_snake_case())
+/// Every public Rust item that a change to this spec can name, as the report
+/// names them: `PROTOCOL`, `Client::` methods, builder setters, fields of body
+/// and response types, and enum variants. Tests look each one up in the
+/// generated code, so that the report never names an item that does not exist.
+pub fn rust_items(file: &str, text: &str) -> Result<BTreeSet<String>, SpecError> {
+    let spec = check(file, text)?;
+    let mut items = BTreeSet::from(["PROTOCOL".to_owned()]);
+    for op in &spec.operations {
+        items.insert(client_method_item(&op.operation_id));
+        items.extend(op.params.iter().map(|p| parameter_item(op, &p.name, p.location)));
+        items.extend(response_fields(&spec, op).into_values().map(|(_, _, item)| item));
+    }
+    for (name, values) in enums(&spec) {
+        items.extend(values.iter().map(|value| enum_variant_item(&name, value)));
+    }
+    Ok(items)
+}
+
+fn client_method_item(operation_id: &str) -> String {
+    format!("Client::{}", client_method(operation_id))
+}
+
+/// A parameter is set on its operation's builder; a field of the JSON body is
+/// a field of the body's type.
+fn parameter_item(op: &CheckedOperation, name: &str, location: Location) -> String {
+    match (location, &op.body_schema) {
+        (Location::Body, Some(body)) => format!("types::{}::{}", type_name(body), field_name(name)),
+        _ => format!("builder::{}::{}", builder_name(&op.operation_id), setter_name(name)),
+    }
+}
+
+fn enum_variant_item(name: &str, value: &str) -> String {
+    format!("types::{}::{}", type_name(name), variant_name(value))
 }
 
 fn compare_protocol(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
@@ -181,45 +216,36 @@ fn compare_protocol(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
     }
 }
 
-/// The type of a schema in words: `string`, `integer/int64`, `array<Job>`, `enum TaskType`.
+/// The component schema named `name`; null when there is none.
+fn component<'v>(document: &'v Value, name: &str) -> &'v Value {
+    document.pointer(&format!("/components/schemas/{name}")).unwrap_or(&Value::Null)
+}
+
+/// The type of a schema in the spec's words: `string`, `integer/int64`,
+/// `array<Job>`, `enum TaskType`. A named schema that only renames a scalar
+/// reads as that scalar.
 fn type_of(document: &Value, schema: &Value) -> String {
-    if let Some(name) =
-        schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
-    {
-        let target = document.pointer(&format!("/components/schemas/{name}")).unwrap_or(&Value::Null);
-        return match (target.get("enum"), target.get("type").and_then(Value::as_str)) {
-            (Some(_), _) => format!("enum {name}"),
-            (None, Some("object") | None) => name.to_owned(),
-            (None, Some(_)) => type_of(document, target),
-        };
-    }
-    if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
-        return format!(
-            "oneOf<{}>",
-            options.iter().map(|o| type_of(document, o)).collect::<Vec<_>>().join("|")
-        );
-    }
-    match (schema.get("type").and_then(Value::as_str), schema.get("format").and_then(Value::as_str)) {
-        (Some("array"), _) => {
-            format!("array<{}>", type_of(document, schema.get("items").unwrap_or(&Value::Null)))
+    match schema_type(schema) {
+        SchemaType::Named(name) => {
+            let target = component(document, name);
+            match (target.get("enum"), target.get("type").and_then(Value::as_str)) {
+                (Some(_), _) => format!("enum {name}"),
+                (None, Some("object") | None) => name.to_owned(),
+                (None, Some(_)) => type_of(document, target),
+            }
         }
-        (Some(kind), Some(format)) => format!("{kind}/{format}"),
-        (Some(kind), None) => kind.to_owned(),
-        (None, _) => "any".to_owned(),
+        SchemaType::OneOf(options) => {
+            format!("oneOf<{}>", options.iter().map(|o| type_of(document, o)).collect::<Vec<_>>().join("|"))
+        }
+        SchemaType::Array(items) => format!("array<{}>", type_of(document, items)),
+        SchemaType::Typed { kind, format: Some(format) } => format!("{kind}/{format}"),
+        SchemaType::Typed { kind, format: None } => kind.to_owned(),
+        SchemaType::Any => "any".to_owned(),
     }
 }
 
-fn resolve<'v>(document: &'v Value, schema: &'v Value) -> (&'v Value, Option<String>) {
-    match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
-        Some(name) => (
-            document.pointer(&format!("/components/schemas/{name}")).unwrap_or(&Value::Null),
-            Some(name.to_owned()),
-        ),
-        None => (schema, None),
-    }
-}
-
-/// Every field reachable from a response schema: path → (type, required, Rust item).
+/// Every field reachable from a response schema: path → (type, required, Rust
+/// item). `owner` is the Rust type of `schema` when it is written inline.
 fn fields(
     document: &Value,
     schema: &Value,
@@ -231,10 +257,13 @@ fn fields(
     if depth > 8 {
         return;
     }
-    let (schema, name) = resolve(document, schema);
-    let owner = name.unwrap_or_else(|| owner.to_owned());
+    let (schema, owner) = match schema_type(schema) {
+        SchemaType::Named(name) => (component(document, name), type_name(name)),
+        _ => (schema, owner.to_owned()),
+    };
     if let Some(items) = schema.get("items") {
-        fields(document, items, &owner, &format!("{prefix}[]"), depth + 1, out);
+        let item_owner = inline_type_name(&owner, "item", items);
+        fields(document, items, &item_owner, &format!("{prefix}[]"), depth + 1, out);
         return;
     }
     let required: Vec<&str> = schema
@@ -246,9 +275,9 @@ fn fields(
         .collect();
     for (field, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
         let path = if prefix.is_empty() { field.clone() } else { format!("{prefix}.{field}") };
-        let item = format!("types::{owner}::{}", field.to_snake_case());
+        let item = format!("types::{owner}::{}", field_name(field));
         out.insert(path.clone(), (type_of(document, property), required.contains(&field.as_str()), item));
-        fields(document, property, &format!("{owner}{}", field.to_pascal_case()), &path, depth + 1, out);
+        fields(document, property, &inline_type_name(&owner, field, property), &path, depth + 1, out);
     }
 }
 
@@ -258,7 +287,8 @@ fn response_fields(spec: &CheckedSpec, op: &CheckedOperation) -> BTreeMap<String
     for (code, response) in operation["responses"].as_object().into_iter().flatten() {
         if let Some(schema) = response.pointer("/content/application~1json/schema") {
             let mut found = BTreeMap::new();
-            fields(&spec.document, schema, &format!("{}Response", op.operation_id), "", 0, &mut found);
+            let owner = inline_response_name(&op.operation_id, schema);
+            fields(&spec.document, schema, &owner, "", 0, &mut found);
             out.extend(found.into_iter().map(|(path, value)| (format!("{code} {path}"), value)));
         }
     }
@@ -279,7 +309,7 @@ fn compare_operation(
             "operation moved",
             id,
             format!("{} {} → {} {}", a.method, a.path, b.method, b.path),
-            vec![client_method(id)],
+            vec![client_method_item(id)],
         );
     }
     if a.action != b.action {
@@ -300,10 +330,6 @@ fn compare_operation(
             vec!["PROTOCOL".into()],
         );
     }
-    let item = |op: &CheckedOperation, name: &str, location: Location| match (location, &op.body_schema) {
-        (Location::Body, Some(body)) => format!("types::{body}::{}", name.to_snake_case()),
-        _ => format!("builder::{}::{}", op.operation_id.to_pascal_case(), name.to_snake_case()),
-    };
     let params = |spec: &CheckedSpec, op: &CheckedOperation| -> BTreeMap<String, (Location, bool, String)> {
         op.params
             .iter()
@@ -327,7 +353,7 @@ fn compare_operation(
                 "parameter renamed",
                 format!("{id} {gone}"),
                 format!("{gone} → {new_name}"),
-                vec![item(a, gone, pa[*gone].0), item(b, new_name, pb[*new_name].0)],
+                vec![parameter_item(a, gone, pa[*gone].0), parameter_item(b, new_name, pb[*new_name].0)],
             );
         }
     }
@@ -337,7 +363,7 @@ fn compare_operation(
             "parameter removed",
             format!("{id} {gone}"),
             format!("{:?} {}", pa[*gone].0, pa[*gone].2),
-            vec![item(a, gone, pa[*gone].0)],
+            vec![parameter_item(a, gone, pa[*gone].0)],
         );
     }
     for name in added.iter().filter(|n| !renamed.contains(**n)) {
@@ -349,12 +375,12 @@ fn compare_operation(
             what,
             format!("{id} {name}"),
             format!("{location:?} {kind}"),
-            vec![item(b, name, *location)],
+            vec![parameter_item(b, name, *location)],
         );
     }
     for (name, (location, required, kind)) in &pa {
         let Some((new_location, new_required, new_kind)) = pb.get(name) else { continue };
-        let items = vec![item(b, name, *new_location)];
+        let items = vec![parameter_item(b, name, *new_location)];
         if kind != new_kind || location != new_location {
             out.add(
                 Severity::Breaking,
@@ -457,23 +483,21 @@ fn compare_enums(old: &CheckedSpec, new: &CheckedSpec, out: &mut Collector) {
         let empty = BTreeSet::new();
         let new_values = b.get(name).unwrap_or(&empty);
         for value in values.difference(new_values) {
-            let variant = crate::open_enum::variant_name(value);
             out.add(
                 Severity::Breaking,
                 "enum value removed",
                 format!("{name} {value}"),
                 "the variant goes; the value now decodes as Unknown",
-                vec![format!("types::{name}::{variant}")],
+                vec![enum_variant_item(name, value)],
             );
         }
         for value in new_values.difference(values) {
-            let variant = crate::open_enum::variant_name(value);
             out.add(
                 Severity::NonBreaking,
                 "enum value added",
                 format!("{name} {value}"),
                 "a new variant (exhaustive matches need an arm)",
-                vec![format!("types::{name}::{variant}")],
+                vec![enum_variant_item(name, value)],
             );
         }
     }

@@ -1,14 +1,14 @@
-//! The runtime glue of a generated client: the `PROTOCOL` constant, the hooks
-//! that hand requests to `cloudjobs_core`, constructors, and `call_json` for
-//! generic callers. Also the `cloudjobs` command's registry of APIs.
+//! What a generated client holds beyond progenitor's output: the `PROTOCOL`
+//! constant, `call_json` for generic callers, and the invocations of the
+//! runtime's glue macros. Also the `cloudjobs` command's registry of APIs.
 
 use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use crate::extensions::{ApiProtocol, Signing, Style, Vendor};
-use crate::validate::{CheckedOperation, CheckedParam, CheckedSpec, Location};
+use crate::model::{CheckedOperation, CheckedParam, CheckedSpec, Location};
+use crate::rust_type::{param_kind, param_type, setter_name};
 
 fn option_str(value: &Option<String>) -> TokenStream {
     match value {
@@ -23,37 +23,6 @@ fn vendor_tokens(vendor: Vendor) -> TokenStream {
         Vendor::Tencent => quote!(cloudjobs_core::Vendor::Tencent),
         Vendor::Huawei => quote!(cloudjobs_core::Vendor::Huawei),
         Vendor::Oracle => quote!(cloudjobs_core::Vendor::Oracle),
-    }
-}
-
-/// The builder setter progenitor generates for a parameter: its snake-case name.
-/// progenitor replaces characters that cannot continue an identifier by `-`
-/// before converting; the names here are ASCII, so `heck` alone agrees.
-fn setter_name(name: &str) -> syn::Ident {
-    format_ident!("{}", name.to_snake_case())
-}
-
-/// The Rust type of a parameter's schema, as progenitor's setter takes it.
-fn param_type(schema: &Value) -> TokenStream {
-    if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
-        let name = format_ident!("{name}");
-        return quote!(types::#name);
-    }
-    match (schema.get("type").and_then(Value::as_str), schema.get("format").and_then(Value::as_str)) {
-        (Some("integer"), Some("int32")) => quote!(i32),
-        (Some("integer"), _) => quote!(i64),
-        (Some("number"), _) => quote!(f64),
-        (Some("boolean"), _) => quote!(bool),
-        _ => quote!(::std::string::String),
-    }
-}
-
-fn param_kind(schema: &Value) -> TokenStream {
-    match schema.get("type").and_then(Value::as_str) {
-        Some("integer") => quote!(cloudjobs_core::ParamKind::Integer),
-        Some("number") => quote!(cloudjobs_core::ParamKind::Number),
-        Some("boolean") => quote!(cloudjobs_core::ParamKind::Boolean),
-        _ => quote!(cloudjobs_core::ParamKind::String),
     }
 }
 
@@ -99,39 +68,16 @@ fn job_model(op: &CheckedOperation) -> Option<TokenStream> {
     })
 }
 
-/// `wait_until_done` on the builder of a job operation: resend the same request
-/// until the job ends, and hand back the final typed answer.
-fn typed_waiter(op: &CheckedOperation) -> Option<TokenStream> {
-    let model = job_model(op)?;
+/// The invocation of the runtime's typed waiter for a job operation (see
+/// `cloudjobs_core::job_waiter!`); the waiter reads the job model from `PROTOCOL`.
+fn typed_waiter(index: usize, op: &CheckedOperation) -> Option<TokenStream> {
+    op.job.as_ref()?;
+    let id = &op.operation_id;
     let builder = format_ident!("{}", op.operation_id.to_pascal_case());
     let response = format_ident!("{}", op.response_schema.as_ref()?);
-    let doc = format!(
-        "Sends this `{}` request until the job it asks about ends (see [`cloudjobs_core::waiter`]).",
-        op.operation_id
-    );
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
     Some(quote! {
-        impl<'a> builder::#builder<'a> {
-            #[doc = #doc]
-            ///
-            /// Returns the final answer when the job succeeds; a failed job, a
-            /// passed deadline or a call that cannot succeed is a `WaitError`.
-            pub async fn wait_until_done(
-                self,
-                options: &cloudjobs_core::waiter::WaitOptions,
-            ) -> ::std::result::Result<ResponseValue<types::#response>, cloudjobs_core::waiter::WaitError> {
-                self.wait_with_progress(options, |_| {}).await
-            }
-
-            /// Like `wait_until_done`, calling `on_change` at every change of state.
-            pub async fn wait_with_progress(
-                self,
-                options: &cloudjobs_core::waiter::WaitOptions,
-                on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
-            ) -> ::std::result::Result<ResponseValue<types::#response>, cloudjobs_core::waiter::WaitError> {
-                const MODEL: cloudjobs_core::JobModel = #model;
-                cloudjobs_core::waiter::wait_response(&MODEL, options, || self.clone().send(), on_change).await
-            }
-        }
+        cloudjobs_core::job_waiter!(#id, #builder, #response, #index);
     })
 }
 
@@ -197,7 +143,9 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
     }
 }
 
-/// The `PROTOCOL` constant, the `ClientHooks` impl, constructors and `call_json`.
+/// What only the spec can say: the `PROTOCOL` constant and `call_json`, with
+/// the invocations of the runtime's glue (`cloudjobs_core::client_glue!` for
+/// the hooks, constructors and `wait_json`; `job_waiter!` per job operation).
 pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
     let ApiProtocol {
         vendor,
@@ -228,7 +176,7 @@ pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
         [endpoint, regional_endpoint, default_region, basic_path_prefix, bearer_path_prefix].map(option_str);
     let operations = checked.operations.iter().map(operation_tokens);
     let arms = checked.operations.iter().enumerate().map(|(i, op)| dispatch_arm(i, op));
-    let waiters = checked.operations.iter().filter_map(typed_waiter);
+    let waiters = checked.operations.iter().enumerate().filter_map(|(i, op)| typed_waiter(i, op));
     quote! {
         /// How this API travels: the spec's `x-cloudjobs` extensions.
         pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
@@ -246,65 +194,9 @@ pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
             operations: &[#(#operations),*],
         };
 
-        impl ClientHooks<cloudjobs_core::ClientConfig> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                _info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                cloudjobs_core::hooks::prepare_request(&PROTOCOL, &self.inner, request).map_err(Error::Custom)
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                _info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                cloudjobs_core::hooks::execute(&PROTOCOL, &self.inner, &self.client, request).await
-            }
-        }
-
-        impl Client {
-            /// Creates a client from settings. Credentials not given there are read
-            /// from the vendor's environment variables or credentials file; the
-            /// endpoint follows the region unless one is given.
-            pub fn with_config(
-                config: cloudjobs_core::ClientConfig,
-            ) -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
-                let connection = config.connect(&PROTOCOL)?;
-                Ok(Self::new_with_client(&connection.base_url, connection.http, connection.config))
-            }
-
-            /// Creates a client with credentials from the environment and the
-            /// API's default endpoint.
-            pub fn from_env() -> ::std::result::Result<Self, cloudjobs_core::CloudError> {
-                Self::with_config(cloudjobs_core::ClientConfig::new())
-            }
-        }
+        cloudjobs_core::client_glue!();
 
         #(#waiters)*
-
-        /// Polls `operation_id` with arguments named as in the spec until the job
-        /// it reports on ends, following the server's `Location`: the waiting
-        /// entry point of generic callers such as the `cloudjobs` command.
-        pub async fn wait_json(
-            client: &Client,
-            operation_id: &str,
-            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            options: &cloudjobs_core::waiter::WaitOptions,
-            on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
-        ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::waiter::WaitError> {
-            let operation = PROTOCOL.operation(operation_id).ok_or_else(|| {
-                cloudjobs_core::waiter::WaitError::Call(cloudjobs_core::CloudError::new(
-                    cloudjobs_core::ErrorKind::InvalidRequest,
-                    format!("this API has no operation {operation_id}"),
-                ))
-            })?;
-            let call = move |args: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>| async move {
-                call_json(client, operation_id, &args).await
-            };
-            cloudjobs_core::waiter::wait_call(&PROTOCOL, operation, args, options, call, on_change).await
-        }
 
         /// Calls `operation_id` with arguments named as in the spec and returns
         /// the typed response re-encoded as JSON: the entry point of generic

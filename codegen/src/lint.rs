@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
+use crate::check;
 use crate::error::{Problems, SpecError, SpecPath};
 use crate::extensions::Style;
-use crate::validate::check;
+use crate::read::entries;
 
 /// Every convention a spec breaks, in document order; empty when it keeps them all.
 ///
@@ -24,7 +25,7 @@ pub fn lint(file: &str, text: &str) -> Vec<SpecError> {
     if document.get("openapi").and_then(Value::as_str) != Some("3.0.3") {
         problems.push(&root.key("openapi"), "specs are written as OpenAPI 3.0.3");
     }
-    for (name, schema) in object(document.pointer("/components/schemas")) {
+    for (name, schema) in entries(document.pointer("/components/schemas")) {
         let at = root.key("components").key("schemas").key(name.clone());
         described(schema, &at, &format!("schema {name}"), &mut problems);
         properties_described(schema, &at, &mut problems);
@@ -32,8 +33,8 @@ pub fn lint(file: &str, text: &str) -> Vec<SpecError> {
             validate_example(document, schema, example, &at.key("example"), &mut problems);
         }
     }
-    for (path, item) in object(document.get("paths")) {
-        for (method, operation) in object(Some(item)) {
+    for (path, item) in entries(document.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
             if !operation.is_object() || method == "parameters" {
                 continue;
             }
@@ -46,10 +47,6 @@ pub fn lint(file: &str, text: &str) -> Vec<SpecError> {
     found
 }
 
-fn object(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    value.and_then(Value::as_object).into_iter().flatten()
-}
-
 fn described(value: &Value, at: &SpecPath, what: &str, problems: &mut Problems) {
     let text = value.get("description").and_then(Value::as_str).unwrap_or_default();
     if text.trim().is_empty() && value.get("$ref").is_none() {
@@ -58,7 +55,7 @@ fn described(value: &Value, at: &SpecPath, what: &str, problems: &mut Problems) 
 }
 
 fn properties_described(schema: &Value, at: &SpecPath, problems: &mut Problems) {
-    for (name, property) in object(schema.get("properties")) {
+    for (name, property) in entries(schema.get("properties")) {
         let at = at.key("properties").key(name.clone());
         described(property, &at, &format!("property {name}"), problems);
         properties_described(property, &at, problems);
@@ -89,9 +86,9 @@ fn lint_operation(document: &Value, style: Style, operation: &Value, at: &SpecPa
         }
     }
     let mut declares_errors = false;
-    for (code, response) in object(operation.get("responses")) {
+    for (code, response) in entries(operation.get("responses")) {
         declares_errors |= code.starts_with('4');
-        for (media, content) in object(response.get("content")) {
+        for (media, content) in entries(response.get("content")) {
             if let (Some(example), Some(schema)) = (content.get("example"), content.get("schema")) {
                 let at =
                     at.key("responses").key(code.clone()).key("content").key(media.clone()).key("example");

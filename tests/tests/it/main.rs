@@ -2,6 +2,7 @@
 
 mod broken_specs;
 mod cli;
+mod diff_names;
 mod emulator;
 mod errors;
 mod freshness;

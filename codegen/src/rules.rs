@@ -1,83 +1,17 @@
-//! Checks a spec before progenitor sees it, so that every mistake gets a located
-//! message instead of a generator panic or a silently wrong client.
+//! The rules a spec must keep to be generated: the allow-lists of OpenAPI keys,
+//! the protocol extensions, references, schemas, paths, operations and bodies.
+//! Each broken rule becomes a located problem; `check` reports the first one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::error::{Problems, Segment, SpecError, SpecPath};
-use crate::extensions::{ApiProtocol, ErrorCode, JobModel, Signing, Style, Vendor};
+use crate::error::{Problems, SpecError, SpecPath};
+use crate::extensions::{ApiProtocol, JobModel, Signing, Style, Vendor};
+use crate::model::{CheckedParam, CheckedSpec, is_success};
+use crate::read::{METHODS, deref, entries, items, resolve_pointer, typed};
 
-/// One operation of a checked spec, as the runtime and the generator need it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckedOperation {
-    /// The vendor's operation name, e.g. `GetTaskStatus`.
-    pub operation_id: String,
-    /// The HTTP method, upper-case.
-    pub method: String,
-    /// The spec's path key.
-    pub path: String,
-    /// The vendor action for RPC APIs (`x-cloudjobs-action`).
-    pub action: Option<String>,
-    /// Documented error codes (`x-cloudjobs-error-codes`).
-    pub error_codes: Vec<ErrorCode>,
-    /// The summary, or failing that the description.
-    pub summary: String,
-    /// Parameters, then the fields of the JSON body.
-    pub params: Vec<CheckedParam>,
-    /// The component name of the JSON body schema, if there is a body.
-    pub body_schema: Option<String>,
-    /// How the answer tells the job's state (`x-cloudjobs-job`).
-    pub job: Option<JobModel>,
-    /// The example of the first success response, as compact JSON.
-    pub example: Option<String>,
-    /// The component name of the success body schema.
-    pub response_schema: Option<String>,
-}
-
-/// Where a parameter of a checked operation travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Location {
-    /// Query string.
-    Query,
-    /// Path.
-    Path,
-    /// Header.
-    Header,
-    /// A field of the JSON body.
-    Body,
-}
-
-/// One parameter or body field of a checked operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckedParam {
-    /// The name in the spec.
-    pub name: String,
-    /// Where it travels.
-    pub location: Location,
-    /// Whether the call needs it.
-    pub required: bool,
-    /// Its description.
-    pub description: String,
-    /// Its schema (`$ref`s left as they are).
-    pub schema: Value,
-}
-
-/// A spec that passed every check, parsed.
-#[derive(Clone, Debug)]
-pub struct CheckedSpec {
-    /// The spec as progenitor reads it.
-    pub openapi: openapiv3::OpenAPI,
-    /// The spec as plain JSON, for reading extensions and examples.
-    pub document: Value,
-    /// The root `x-cloudjobs` extension.
-    pub protocol: ApiProtocol,
-    /// Every operation, in path order.
-    pub operations: Vec<CheckedOperation>,
-}
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
+// The keys OpenAPI 3.0 allows in each kind of object; any other must start with `x-`.
 const ROOT_KEYS: &[&str] =
     &["openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs"];
 const PATH_ITEM_KEYS: &[&str] = &[
@@ -166,88 +100,10 @@ const SCHEMA_KEYS: &[&str] = &[
     "$ref",
 ];
 
-/// Parses YAML text into JSON, keeping the parser's line number on failure.
-pub(crate) fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| SpecError {
-        file: file.to_owned(),
-        line: e.location().map(|l| l.line()),
-        path: SpecPath::root(),
-        message: format!("not valid YAML: {e}"),
-    })?;
-    let problems = Problems::new(file, text);
-    yaml_to_json(&yaml, &SpecPath::root(), &problems)
-}
-
-fn yaml_to_json(value: &serde_yaml::Value, path: &SpecPath, p: &Problems) -> Result<Value, SpecError> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Number(n) => {
-            serde_json::to_value(n).map_err(|e| p.error(path, format!("unusable number: {e}")))?
-        }
-        Y::String(s) => Value::String(s.clone()),
-        Y::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &path.index(i), p))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, item) in map {
-                // YAML allows `200:` as a number key; OpenAPI means the string "200".
-                let key = match key {
-                    Y::String(s) => s.clone(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => return Err(p.error(path, format!("mapping key {other:?} is not a string"))),
-                };
-                let converted = yaml_to_json(item, &path.key(key.clone()), p)?;
-                out.insert(key, converted);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => {
-            return Err(p.error(path, format!("YAML tag {} is not allowed in a spec", tagged.tag)));
-        }
-    })
-}
-
-fn path_from_serde(path: &serde_path_to_error::Path) -> SpecPath {
-    let mut out = SpecPath::root();
-    for segment in path.iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => out.0.push(Segment::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => out.0.push(Segment::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { variant } => out.0.push(Segment::Key(variant.clone())),
-            serde_path_to_error::Segment::Unknown => {}
-        }
-    }
-    out
-}
-
-/// Deserializes `value` into `T`, reporting a failure at the exact key inside `base`.
-fn typed<T: serde::de::DeserializeOwned>(
-    value: &Value,
-    base: &SpecPath,
-    problems: &Problems,
-    what: &str,
-) -> Result<T, SpecError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut path = base.clone();
-        path.0.extend(path_from_serde(e.path()).0);
-        problems.error(&path, format!("not a valid {what}: {}", e.inner()))
-    })
-}
-
-/// Runs every check on the text of one spec.
-pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
-    let document = parse_yaml(file, text)?;
-    let mut problems = Problems::new(file, text);
+/// The rules without which nothing else can be read: a mapping, OpenAPI 3.0.x,
+/// and an `x-cloudjobs` extension of the declared shape, which is returned.
+pub(crate) fn check_root(document: &Value, problems: &Problems) -> Result<ApiProtocol, SpecError> {
     let root = SpecPath::root();
-
     let Some(root_map) = document.as_object() else {
         return Err(problems.error(&root, "the document must be a mapping"));
     };
@@ -270,17 +126,18 @@ pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
             "missing the `x-cloudjobs` extension that tells the runtime how this API travels",
         ));
     };
-    let protocol: ApiProtocol =
-        typed(x_cloudjobs, &root.key("x-cloudjobs"), &problems, "x-cloudjobs extension")?;
-    let openapi: openapiv3::OpenAPI = typed(&document, &root, &problems, "OpenAPI 3.0 document")?;
+    typed(x_cloudjobs, &root.key("x-cloudjobs"), problems, "x-cloudjobs extension")
+}
 
-    check_protocol(&protocol, &document, &mut problems);
-    check_unknown_keys(&document, &mut problems);
-    check_refs(&document, &document, &root, &mut problems);
-    check_schemas(&document, &mut problems);
-    let operations = check_operations(&document, &protocol, &mut problems)?;
-    problems.into_result()?;
-    Ok(CheckedSpec { openapi, document, protocol, operations })
+/// Every other rule, run on the model read from the document. The passes run
+/// in a fixed order because it decides which of two problems on one line is reported.
+pub(crate) fn check_spec(spec: &CheckedSpec, problems: &mut Problems) {
+    let document = &spec.document;
+    check_protocol(&spec.protocol, document, problems);
+    check_unknown_keys(document, problems);
+    check_refs(document, document, &SpecPath::root(), problems);
+    check_schemas(document, problems);
+    check_operations(spec, problems);
 }
 
 fn check_protocol(protocol: &ApiProtocol, document: &Value, problems: &mut Problems) {
@@ -342,14 +199,6 @@ fn unknown_keys(value: &Value, path: &SpecPath, known: &[&str], problems: &mut P
     }
 }
 
-fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    value.and_then(Value::as_object).into_iter().flatten()
-}
-
-fn items(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
-    value.and_then(Value::as_array).into_iter().flatten().enumerate()
-}
-
 /// openapiv3 drops keys it does not know, so a misspelled `operationID` would
 /// silently produce an operation without an id; catch such keys here.
 fn check_unknown_keys(document: &Value, problems: &mut Problems) {
@@ -377,10 +226,6 @@ fn check_unknown_keys(document: &Value, problems: &mut Problems) {
             }
         }
     }
-}
-
-fn resolve_pointer<'v>(document: &'v Value, reference: &str) -> Option<&'v Value> {
-    document.pointer(reference.strip_prefix('#')?)
 }
 
 fn check_refs(document: &Value, value: &Value, path: &SpecPath, problems: &mut Problems) {
@@ -526,14 +371,6 @@ fn template_parameters(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|part| part.split_once('}')).map(|(name, _)| name.to_owned()).collect()
 }
 
-/// Follows a `$ref` to the object it names; other values are returned as they are.
-fn deref<'v>(document: &'v Value, value: &'v Value) -> &'v Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve_pointer(document, reference).unwrap_or(value),
-        None => value,
-    }
-}
-
 /// The part of a response or request body that decides the Rust type: its media
 /// types and schemas, without examples.
 fn body_shape(document: &Value, body: &Value) -> Vec<(String, Value)> {
@@ -542,13 +379,9 @@ fn body_shape(document: &Value, body: &Value) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn check_operations(
-    document: &Value,
-    protocol: &ApiProtocol,
-    problems: &mut Problems,
-) -> Result<Vec<CheckedOperation>, SpecError> {
+fn check_operations(spec: &CheckedSpec, problems: &mut Problems) {
+    let CheckedSpec { document, protocol, operations, .. } = spec;
     let root = SpecPath::root();
-    let mut operations = Vec::new();
     let mut seen_ids: BTreeMap<String, SpecPath> = BTreeMap::new();
     for (path_key, item) in entries(document.get("paths")) {
         let at_path = root.key("paths").key(path_key.clone());
@@ -591,100 +424,69 @@ fn check_operations(
                     format!("operationId `{operation_id}` is already used at {first}"),
                 );
             }
-
-            let action = operation.get("x-cloudjobs-action").map(|a| a.as_str().map(str::to_owned));
-            let action = match (protocol.style, action) {
-                (Style::Rpc, Some(Some(action))) => {
-                    if action != operation_id {
-                        problems.push(
-                            &at.key("x-cloudjobs-action"),
-                            format!("the action `{action}` must equal the operationId `{operation_id}`"),
-                        );
-                    }
-                    if *path_key != format!("/{action}") {
-                        problems.push(
-                            &at_path,
-                            format!("an RPC operation's path must be `/{action}`, its action name"),
-                        );
-                    }
-                    Some(action)
-                }
-                (Style::Rpc, Some(None)) => {
-                    problems.push(&at.key("x-cloudjobs-action"), "`x-cloudjobs-action` must be a string");
-                    None
-                }
-                (Style::Rpc, None) => {
-                    problems
-                        .push(&at, "an RPC operation needs `x-cloudjobs-action`, the vendor's action name");
-                    None
-                }
-                (Style::Rest, Some(_)) => {
-                    problems.push(
-                        &at.key("x-cloudjobs-action"),
-                        "a REST operation is named by its path; remove `x-cloudjobs-action`",
-                    );
-                    None
-                }
-                (Style::Rest, None) => None,
-            };
-            let error_codes: Vec<ErrorCode> = match operation.get("x-cloudjobs-error-codes") {
-                Some(codes) => typed(codes, &at.key("x-cloudjobs-error-codes"), problems, "error code list")?,
-                None => Vec::new(),
-            };
-
+            check_action(protocol.style, path_key, operation, operation_id, &at_path, &at, problems);
             check_path_parameters(document, path_key, item, operation, &at_path, &at, problems);
             check_bodies(document, operation, &at, problems);
-            let (params, body_schema) = collect_params(document, item, operation);
-            let job: Option<JobModel> = match operation.get("x-cloudjobs-job") {
-                Some(job) => {
-                    Some(typed(job, &at.key("x-cloudjobs-job"), problems, "x-cloudjobs-job extension")?)
+            // Every operation with an id is in the model, found by its path and method.
+            let modelled =
+                operations.iter().find(|op| op.path == *path_key && op.method == method.to_uppercase());
+            if let Some(modelled) = modelled
+                && let Some(job) = &modelled.job
+            {
+                check_job(job, &modelled.params, &at.key("x-cloudjobs-job"), problems);
+                if modelled.response_schema.is_none() {
+                    problems.push(
+                        &at.key("responses"),
+                        "an operation with `x-cloudjobs-job` needs its success body as a `$ref` to a named schema",
+                    );
                 }
-                None => None,
-            };
-            if let Some(job) = &job {
-                check_job(job, &params, &at.key("x-cloudjobs-job"), problems);
             }
-            let response_schema = entries(operation.get("responses"))
-                .filter(|(code, _)| is_success(code))
-                .find_map(|(_, response)| {
-                    deref(document, response)
-                        .pointer("/content/application~1json/schema/$ref")
-                        .and_then(Value::as_str)
-                })
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .map(str::to_owned);
-            if job.is_some() && response_schema.is_none() {
-                problems.push(
-                    &at.key("responses"),
-                    "an operation with `x-cloudjobs-job` needs its success body as a `$ref` to a named schema",
-                );
-            }
-            let example = entries(operation.get("responses"))
-                .filter(|(code, _)| is_success(code))
-                .find_map(|(_, response)| {
-                    deref(document, response).pointer("/content/application~1json/example")
-                })
-                .map(|example| example.to_string());
-            let text = |key: &str| operation.get(key).and_then(Value::as_str).map(str::to_owned);
-            operations.push(CheckedOperation {
-                operation_id: operation_id.to_owned(),
-                method: method.to_uppercase(),
-                path: path_key.clone(),
-                action,
-                error_codes,
-                summary: text("summary").or_else(|| text("description")).unwrap_or_default(),
-                params,
-                body_schema,
-                job,
-                example,
-                response_schema,
-            });
         }
     }
     if operations.is_empty() && problems.found.is_empty() {
         problems.push(&root.key("paths"), "the spec has no operations");
     }
-    Ok(operations)
+}
+
+/// RPC operations are named by `x-cloudjobs-action`, which is also their
+/// operation id and their path; REST operations are named by their path alone.
+fn check_action(
+    style: Style,
+    path_key: &str,
+    operation: &Value,
+    operation_id: &str,
+    at_path: &SpecPath,
+    at: &SpecPath,
+    problems: &mut Problems,
+) {
+    let action = operation.get("x-cloudjobs-action").map(Value::as_str);
+    match (style, action) {
+        (Style::Rpc, Some(Some(action))) => {
+            if action != operation_id {
+                problems.push(
+                    &at.key("x-cloudjobs-action"),
+                    format!("the action `{action}` must equal the operationId `{operation_id}`"),
+                );
+            }
+            if path_key != format!("/{action}") {
+                problems
+                    .push(at_path, format!("an RPC operation's path must be `/{action}`, its action name"));
+            }
+        }
+        (Style::Rpc, Some(None)) => {
+            problems.push(&at.key("x-cloudjobs-action"), "`x-cloudjobs-action` must be a string");
+        }
+        (Style::Rpc, None) => {
+            problems.push(at, "an RPC operation needs `x-cloudjobs-action`, the vendor's action name");
+        }
+        (Style::Rest, Some(_)) => {
+            problems.push(
+                &at.key("x-cloudjobs-action"),
+                "a REST operation is named by its path; remove `x-cloudjobs-action`",
+            );
+        }
+        (Style::Rest, None) => {}
+    }
 }
 
 fn check_job(job: &JobModel, params: &[CheckedParam], at: &SpecPath, problems: &mut Problems) {
@@ -707,53 +509,6 @@ fn check_job(job: &JobModel, params: &[CheckedParam], at: &SpecPath, problems: &
     {
         problems.push(&at.key("id-param"), format!("`{id}` is not a parameter of this operation"));
     }
-}
-
-/// The parameters of an operation (path-level first) and the fields of its JSON
-/// body, which generic callers such as the `cloudjobs` command set by name.
-fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<CheckedParam>, Option<String>) {
-    let mut params = Vec::new();
-    for (_, parameter) in items(item.get("parameters")).chain(items(operation.get("parameters"))) {
-        let parameter = deref(document, parameter);
-        let location = match parameter.get("in").and_then(Value::as_str) {
-            Some("query") => Location::Query,
-            Some("path") => Location::Path,
-            Some("header") => Location::Header,
-            _ => continue,
-        };
-        params.push(CheckedParam {
-            name: parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            location,
-            required: parameter.get("required") == Some(&Value::Bool(true)),
-            description: parameter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
-        });
-    }
-    let body_ref = operation
-        .pointer("/requestBody/content/application~1json/schema/$ref")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let body_schema = body_ref.as_deref().and_then(|r| resolve_pointer(document, r));
-    if let Some(schema) = body_schema {
-        let required: Vec<&str> =
-            items(schema.get("required")).filter_map(|(_, name)| name.as_str()).collect();
-        for (name, property) in entries(schema.get("properties")) {
-            let described = deref(document, property);
-            params.push(CheckedParam {
-                name: name.clone(),
-                location: Location::Body,
-                required: required.contains(&name.as_str()),
-                description: described
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                schema: property.clone(),
-            });
-        }
-    }
-    let body_name = body_ref.and_then(|r| r.strip_prefix("#/components/schemas/").map(str::to_owned));
-    (params, body_name)
 }
 
 fn check_path_parameters(
@@ -791,10 +546,6 @@ fn check_path_parameters(
             format!("the path `{path_key}` uses `{{{name}}}`, which no parameter declares with `in: path`"),
         );
     }
-}
-
-fn is_success(code: &str) -> bool {
-    code.starts_with('2')
 }
 
 fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &mut Problems) {
