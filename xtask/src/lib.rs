@@ -52,6 +52,15 @@ pub enum RegenError {
     MissingCrate(String),
     /// The `cloudjobs` command does not depend on an API's crate.
     MissingCliDependency(String),
+    /// A client crate turns on another runtime feature than its spec's vendor.
+    WrongVendorFeature {
+        /// The API whose crate it is.
+        name: String,
+        /// The dependency line on the runtime that the crate needs.
+        expected: String,
+        /// The line it has, if any.
+        found: Option<String>,
+    },
 }
 
 impl fmt::Display for RegenError {
@@ -66,6 +75,15 @@ impl fmt::Display for RegenError {
                 f,
                 "crates/cli/Cargo.toml lacks the line `cloudjobs-{name} = {{ path = \"../{name}\" }}`, \
                  which the `cloudjobs` command needs to call {name}"
+            ),
+            Self::WrongVendorFeature { name, expected, found } => write!(
+                f,
+                "crates/{name}/Cargo.toml must depend on the runtime with its spec's vendor: `{expected}` \
+                 (found {}); otherwise the crate builds without its vendor's signer and every call fails at run time",
+                found
+                    .as_deref()
+                    .map(|line| format!("`{line}`"))
+                    .unwrap_or_else(|| "no cloudjobs-core line".to_owned())
             ),
             Self::MissingCrate(name) => write!(
                 f,
@@ -141,6 +159,30 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, RegenError> {
     cloudjobs_codegen::generate(&spec_name(api), &text).map_err(RegenError::Spec)
 }
 
+/// The dependency line on the runtime that API `name`'s crate needs: only the
+/// feature of its spec's vendor, so that it builds only that vendor's signer.
+fn runtime_dependency(vendor: cloudjobs_codegen::extensions::Vendor) -> String {
+    let feature =
+        serde_json::to_value(vendor).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    format!("cloudjobs-core = {{ path = \"../core\", features = [\"{feature}\"] }}")
+}
+
+/// Checks that `crates/NAME/Cargo.toml` turns on the runtime feature of the
+/// vendor `spec_text` names: a second copy of the spec's vendor that nothing
+/// else would check before a call fails at run time.
+fn check_vendor_feature(root: &Path, api: &Api, spec_text: &str) -> Result<(), RegenError> {
+    let checked = cloudjobs_codegen::check(&spec_name(api), spec_text).map_err(RegenError::Spec)?;
+    let expected = runtime_dependency(checked.protocol.vendor);
+    let manifest_path = Path::new("crates").join(&api.name).join("Cargo.toml");
+    let manifest = fs::read_to_string(root.join(&manifest_path))
+        .map_err(|e| RegenError::Io(manifest_path.clone(), e))?;
+    let found = manifest.lines().map(str::trim).find(|line| line.starts_with("cloudjobs-core ="));
+    if found == Some(expected.as_str()) {
+        return Ok(());
+    }
+    Err(RegenError::WrongVendorFeature { name: api.name.clone(), expected, found: found.map(str::to_owned) })
+}
+
 /// The text of the `cloudjobs` command's registry for every API under `root`.
 pub fn cli_registry(root: &Path) -> Result<String, RegenError> {
     let names: Vec<String> = apis(root)?.into_iter().map(|api| api.name).collect();
@@ -179,7 +221,10 @@ pub fn regen(root: &Path, names: &[String], check: bool) -> Result<Report, Regen
         if !root.join("crates").join(&api.name).join("Cargo.toml").is_file() {
             return Err(RegenError::MissingCrate(api.name.clone()));
         }
-        let text = generate(root, api)?;
+        let spec_text =
+            fs::read_to_string(root.join(&api.spec)).map_err(|e| RegenError::Io(api.spec.clone(), e))?;
+        let text = cloudjobs_codegen::generate(&spec_name(api), &spec_text).map_err(RegenError::Spec)?;
+        check_vendor_feature(root, api, &spec_text)?;
         let target = root.join(&api.generated);
         let committed = match fs::read_to_string(&target) {
             Ok(text) => Some(text),

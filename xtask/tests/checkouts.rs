@@ -12,13 +12,15 @@ fn this_checkout() -> PathBuf {
 }
 
 /// A minimal checkout holding one API: what `cargo xtask regen NAME` reads and writes.
-fn scratch_checkout(parent: &Path, label: &str, api: &str) -> PathBuf {
+fn scratch_checkout(parent: &Path, label: &str, api: &str, vendor: &str) -> PathBuf {
     let root = parent.join(label);
     fs::create_dir_all(root.join("specs")).unwrap();
     fs::create_dir_all(root.join("xtask")).unwrap();
     fs::create_dir_all(root.join("crates").join(api).join("src")).unwrap();
     fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
-    fs::write(root.join("crates").join(api).join("Cargo.toml"), "").unwrap();
+    let manifest =
+        format!("[dependencies]\ncloudjobs-core = {{ path = \"../core\", features = [\"{vendor}\"] }}\n");
+    fs::write(root.join("crates").join(api).join("Cargo.toml"), manifest).unwrap();
     fs::copy(
         this_checkout().join("specs").join(format!("{api}.yaml")),
         root.join("specs").join(format!("{api}.yaml")),
@@ -38,8 +40,8 @@ fn committed(api: &str) -> String {
 #[test]
 fn one_binary_regenerates_the_files_of_whichever_checkout_it_runs_in() {
     let scratch = tempfile::tempdir().unwrap();
-    let first = scratch_checkout(scratch.path(), "first", "alibaba-cloudsso");
-    let second = scratch_checkout(scratch.path(), "second", "tencent-organization");
+    let first = scratch_checkout(scratch.path(), "first", "alibaba-cloudsso", "alibaba");
+    let second = scratch_checkout(scratch.path(), "second", "tencent-organization", "tencent");
     let xtask = env!("CARGO_BIN_EXE_xtask");
 
     // Started by hand from the first checkout's root: no CARGO_MANIFEST_DIR, so the current directory decides.
@@ -86,4 +88,29 @@ fn outside_any_checkout_the_command_says_so_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("is not inside a cloudjobs checkout"), "{stderr}");
     assert_eq!(fs::read_dir(scratch.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_client_crate_with_another_vendors_feature_fails_the_check_and_nothing_is_written() {
+    let scratch = tempfile::tempdir().unwrap();
+    let checkout = scratch_checkout(scratch.path(), "checkout", "tencent-organization", "alibaba");
+    for args in [&["regen", "--check"][..], &["regen"][..]] {
+        let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(&checkout)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains(
+                "crates/tencent-organization/Cargo.toml must depend on the runtime with its spec's vendor"
+            ) && stderr.contains(r#"features = ["tencent"]"#)
+                && stderr
+                    .contains(r#"(found `cloudjobs-core = { path = "../core", features = ["alibaba"] }`)"#),
+            "{stderr}"
+        );
+        assert!(!generated(&checkout, "tencent-organization").exists(), "{args:?} wrote the generated file");
+    }
 }

@@ -386,7 +386,8 @@ fn workspace_with(broken_spec: &str) -> tempfile::TempDir {
         fs::write(scratch.path().join(format!("specs/{name}.yaml")), spec).unwrap();
         let src = scratch.path().join(format!("crates/{name}/src"));
         fs::create_dir_all(&src).unwrap();
-        fs::write(scratch.path().join(format!("crates/{name}/Cargo.toml")), "[package]\n").unwrap();
+        let manifest = "[dependencies]\ncloudjobs-core = { path = \"../core\", features = [\"alibaba\"] }\n";
+        fs::write(scratch.path().join(format!("crates/{name}/Cargo.toml")), manifest).unwrap();
         fs::write(src.join("generated.rs"), "// committed\n").unwrap();
     }
     scratch
