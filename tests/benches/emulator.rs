@@ -48,11 +48,8 @@ fn main() {
     let soak: usize = std::env::var("CLOUDJOBS_SOAK").ok().and_then(|n| n.parse().ok()).unwrap_or(300_000);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (emulator, client) = runtime.block_on(async {
-        let mut config = EmulatorConfig::new();
-        for (name, protocol) in cloudjobs_cli::generated::APIS {
-            config = config.api(name, protocol);
-        }
-        let emulator = Emulator::start(config).await.unwrap();
+        let emulator =
+            Emulator::start(EmulatorConfig::new().apis(cloudjobs_cli::generated::APIS)).await.unwrap();
         let client = cloudjobs_alibaba_cloudsso::Client::with_config(
             emulator.client_config("alibaba-cloudsso").unwrap().retry(RetryPolicy::none()),
         )

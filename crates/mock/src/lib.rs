@@ -89,6 +89,11 @@ impl EmulatorConfig {
         self.apis.push((name.to_owned(), protocol));
         self
     }
+
+    /// Serves every API of a registry such as `cloudjobs_cli::generated::APIS`.
+    pub fn apis(self, registry: &[(&str, &'static Protocol)]) -> Self {
+        registry.iter().fold(self, |config, (name, protocol)| config.api(name, protocol))
+    }
 }
 
 /// One request the emulator received.

@@ -9,6 +9,7 @@ mod freshness;
 mod generator_fixtures;
 mod responses;
 mod sdk_acceptance;
+mod sixth_api;
 mod spec_review;
 mod support;
 mod waiting;

@@ -43,11 +43,7 @@ fn script() -> PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn official_sdks_are_accepted_and_a_wrong_secret_is_refused() {
     let python = tokio::task::spawn_blocking(sdk_python).await.unwrap();
-    let mut config = EmulatorConfig::new();
-    for (name, protocol) in cloudjobs_cli::generated::APIS {
-        config = config.api(name, protocol);
-    }
-    let emulator = Emulator::start(config).await.unwrap();
+    let emulator = Emulator::start(EmulatorConfig::new().apis(cloudjobs_cli::generated::APIS)).await.unwrap();
     let args = [
         emulator.address().to_string(),
         emulator.key_id().to_owned(),

@@ -82,6 +82,12 @@ pub fn verify(api: &str, parts: &RequestParts, key_id: &str, secret: &str) -> Re
     }
 }
 
+/// Every API of the `cloudjobs` command's generated registry, which lists
+/// every spec: tests that loop over it pick up a new API without edits.
+pub fn apis() -> impl Iterator<Item = &'static str> {
+    cloudjobs_cli::generated::APIS.iter().map(|(name, _)| *name)
+}
+
 /// Test credentials for API `api`, as environment variables of its vendor.
 pub fn credential_env(api: &str, id: &str, secret: &str) -> BTreeMap<String, String> {
     let vendor = cloudjobs_core::vendor::rules(protocol(api).vendor);
