@@ -44,6 +44,58 @@ impl CloudError {
     }
 }
 
+/// What the job-status responses say beyond their body.
+pub trait ResponseExt {
+    /// Whether the server answered 202 Accepted: the job is still running.
+    fn is_still_running(&self) -> bool;
+    /// The `Location` header: where to poll next (Oracle's 202).
+    fn location(&self) -> Option<&str>;
+    /// The request id from the headers (where the vendor sends one there).
+    fn request_id_header(&self) -> Option<&str>;
+}
+
+impl<T> ResponseExt for progenitor_client::ResponseValue<T> {
+    fn is_still_running(&self) -> bool {
+        self.status() == reqwest::StatusCode::ACCEPTED
+    }
+
+    fn location(&self) -> Option<&str> {
+        self.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    fn request_id_header(&self) -> Option<&str> {
+        request_id_from_headers(self.headers())
+    }
+}
+
+/// The outcome of a call made by name, as the `cloudjobs` command prints it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CallOutput {
+    /// The HTTP status (Oracle: 202 while the job runs, 200 when done).
+    pub status: u16,
+    /// The `Location` header, where Oracle says to poll next.
+    pub location: Option<String>,
+    /// The request id from the headers, where the vendor sends it there.
+    pub request_id: Option<String>,
+    /// The typed response body, encoded again as JSON.
+    pub body: serde_json::Value,
+}
+
+impl CallOutput {
+    /// Takes status, `Location`, request id and body from a typed response.
+    pub fn from_response<T: serde::Serialize>(
+        response: progenitor_client::ResponseValue<T>,
+    ) -> Result<Self, CloudError> {
+        let status = response.status().as_u16();
+        let location = response.location().map(str::to_owned);
+        let request_id = response.request_id_header().map(str::to_owned);
+        let body = serde_json::to_value(response.into_inner()).map_err(|e| {
+            CloudError::new(ErrorKind::InvalidResponse, format!("cannot encode the response: {e}"))
+        })?;
+        Ok(Self { status, location, request_id, body })
+    }
+}
+
 /// The first `limit` characters of a body, for messages about bodies we could not read.
 fn excerpt(body: &[u8], limit: usize) -> String {
     let text = String::from_utf8_lossy(body);

@@ -1,9 +1,6 @@
 //! Credentials: given in code, or found the way each vendor's own tools find them.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
-
-use crate::{CloudError, Vendor};
 
 /// A secret string. Its `Debug` never shows the value, and it has no `Display`,
 /// so it cannot reach a log or an error message by accident.
@@ -93,28 +90,6 @@ impl Credentials {
     /// An OAuth bearer token.
     pub fn bearer(token: impl Into<String>) -> Self {
         Self::Bearer(Secret::new(token))
-    }
-
-    /// Finds credentials for `vendor` in the process environment and the home directory.
-    pub fn from_env(vendor: Vendor) -> Result<Self, CloudError> {
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        Self::from_sources(
-            vendor,
-            &|name| std::env::var(name).ok().filter(|v| !v.is_empty()),
-            home.as_deref(),
-        )
-    }
-
-    /// Finds credentials for `vendor` the way its own tools do: environment
-    /// variables first, then the vendor's credentials file. Each vendor's
-    /// variables and files are listed in its module under [`crate::vendor`]
-    /// and by [`VendorRules::credential_variables`](crate::vendor::VendorRules::credential_variables).
-    pub fn from_sources(
-        vendor: Vendor,
-        env: &dyn Fn(&str) -> Option<String>,
-        home: Option<&Path>,
-    ) -> Result<Self, CloudError> {
-        crate::vendor::rules(vendor).find_credentials(env, home)
     }
 }
 

@@ -43,7 +43,7 @@ pub fn prepare_request(
         vendor::set_header(request, headers.action, action)?;
         vendor::set_header(request, headers.version, protocol.api_version)?;
     }
-    rules.prepare(protocol, config, credentials, request)
+    rules.prepare(protocol, config.configured_region(), credentials, request)
 }
 
 /// The parts of a request that signatures cover, with `host` taken from the

@@ -12,7 +12,7 @@ use super::{
     CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules, ini_section, ini_value, request_id,
     set_header, text, variable_pair,
 };
-use crate::{ClientConfig, CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Protocol, Vendor};
 
 pub(super) struct Huawei;
 
@@ -52,7 +52,7 @@ impl VendorRules for Huawei {
     fn prepare(
         &self,
         _protocol: &Protocol,
-        _config: &ClientConfig,
+        _region: Option<&str>,
         credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {

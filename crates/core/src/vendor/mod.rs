@@ -18,7 +18,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::{ClientConfig, CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Protocol, Vendor};
 
 /// Every vendor the runtime knows, in a fixed order.
 pub const ALL: [Vendor; 4] = [Vendor::Alibaba, Vendor::Tencent, Vendor::Huawei, Vendor::Oracle];
@@ -129,7 +129,7 @@ pub trait VendorRules: Sync {
     fn prepare(
         &self,
         _protocol: &Protocol,
-        _config: &ClientConfig,
+        _region: Option<&str>,
         _credentials: &Credentials,
         _request: &mut reqwest::Request,
     ) -> Result<(), String> {
@@ -254,6 +254,39 @@ pub fn set_header(request: &mut reqwest::Request, name: &'static str, value: &st
         .map_err(|_| format!("{value:?} cannot be sent in header {name}"))?;
     request.headers_mut().insert(reqwest::header::HeaderName::from_static(name), value);
     Ok(())
+}
+
+impl Protocol {
+    /// The path templates at which `operation` is served: its spec path, and
+    /// the vendor's twin of it (Oracle's bearer-token path), if any.
+    pub fn paths(&self, operation: &crate::Operation) -> impl Iterator<Item = String> + use<> {
+        let twin = rules(self.vendor).path_twin(self, operation.path);
+        std::iter::once(operation.path.to_owned()).chain(twin)
+    }
+}
+
+impl Credentials {
+    /// Finds credentials for `vendor` in the process environment and the home directory.
+    pub fn from_env(vendor: Vendor) -> Result<Self, CloudError> {
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        Self::from_sources(
+            vendor,
+            &|name| std::env::var(name).ok().filter(|v| !v.is_empty()),
+            home.as_deref(),
+        )
+    }
+
+    /// Finds credentials for `vendor` the way its own tools do: environment
+    /// variables first, then the vendor's credentials file. Each vendor's
+    /// variables and files are those of [`VendorRules::credential_variables`]
+    /// and [`VendorRules::find_credentials`].
+    pub fn from_sources(
+        vendor: Vendor,
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&Path>,
+    ) -> Result<Self, CloudError> {
+        rules(vendor).find_credentials(env, home)
+    }
 }
 
 /// A header's value as an unsigned number, if it is one.

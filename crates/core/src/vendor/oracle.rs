@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules};
-use crate::{ClientConfig, CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Protocol, Vendor};
 
 pub(super) struct Oracle;
 
@@ -26,7 +26,7 @@ impl VendorRules for Oracle {
     fn prepare(
         &self,
         protocol: &Protocol,
-        _config: &ClientConfig,
+        _region: Option<&str>,
         credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {

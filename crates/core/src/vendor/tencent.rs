@@ -11,7 +11,7 @@ use super::{
     CredentialVariable, ErrorFields, Presented, Refusal, RpcHeaders, ServerAnswer, VendorRules, ini_section,
     ini_value, request_id, set_header as set, text, variable_pair,
 };
-use crate::{ClientConfig, CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Protocol, Vendor};
 
 pub(super) struct Tencent;
 
@@ -42,13 +42,13 @@ impl VendorRules for Tencent {
     fn prepare(
         &self,
         _protocol: &Protocol,
-        config: &ClientConfig,
+        region: Option<&str>,
         _credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
         set(request, "content-type", "application/json")?;
         set(request, "x-tc-language", "en-US")?;
-        if let Some(region) = config.configured_region() {
+        if let Some(region) = region {
             set(request, "x-tc-region", region)?;
         }
         Ok(())
