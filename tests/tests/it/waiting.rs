@@ -184,7 +184,13 @@ async fn the_deadline_reports_the_last_state_seen() {
     match outcome {
         Err(WaitError::Deadline { last_state: Some(JobState::Running(raw)), polls, .. }) => {
             assert_eq!(raw, "InProgress");
-            assert_eq!(polls as usize, emulator.requests().len());
+            // `polls` counts answered polls; on a loaded machine the deadline can cut
+            // off one more, which the server received but the waiter never saw answered.
+            let received = emulator.requests().len();
+            assert!(
+                received == polls as usize || received == polls as usize + 1,
+                "{polls} polls, {received} received"
+            );
         }
         other => panic!("{other:?}"),
     }
