@@ -128,8 +128,8 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
 }
 
 /// Drops progenitor's `Client::new`. It unwraps `reqwest::ClientBuilder::build`,
-/// which panics when no rustls crypto provider is installed; the generated
-/// `with_config` and `from_env` install one and return errors instead, and
+/// which panics when no rustls crypto provider is installed; `with_config` and
+/// `from_env` (from the runtime's `client_glue!`) install one and return errors instead, and
 /// `new_with_client` stays for callers with their own `reqwest::Client`.
 fn remove_panicking_constructor(file: &mut syn::File) {
     for item in &mut file.items {

@@ -92,6 +92,7 @@ fn signers(c: &mut Criterion) {
                     &mut p,
                     "QTWAOYTTINDUT2QVKYUC",
                     "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
+                    None,
                     now,
                 );
                 black_box(p)

@@ -79,7 +79,8 @@ impl fmt::Display for RegenError {
             Self::WrongVendorFeature { name, expected, found } => write!(
                 f,
                 "crates/{name}/Cargo.toml must depend on the runtime with its spec's vendor: `{expected}` \
-                 (found {}); otherwise the crate builds without its vendor's signer and every call fails at run time",
+                 (found {}); otherwise the crate builds without its vendor's signer and its clients \
+                 fail at creation with a configuration error",
                 found
                     .as_deref()
                     .map(|line| format!("`{line}`"))

@@ -129,10 +129,14 @@ fn sign_parts(protocol: &Protocol, credentials: &Credentials, parts: &mut Reques
         }
         #[cfg(feature = "huawei")]
         (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
-            if let Some(token) = &key.security_token {
-                parts.set_header("x-security-token", token.expose());
-            }
-            crate::signing::sdk_hmac::sign(parts, &key.id, key.secret.expose(), OffsetDateTime::now_utc());
+            let token = key.security_token.as_ref().map(|t| t.expose());
+            crate::signing::sdk_hmac::sign(
+                parts,
+                &key.id,
+                key.secret.expose(),
+                token,
+                OffsetDateTime::now_utc(),
+            );
             true
         }
         #[cfg(feature = "oracle")]

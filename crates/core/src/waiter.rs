@@ -2,8 +2,8 @@
 //! status operation until its job ends.
 //!
 //! The waiter backs off exponentially with jitter between a minimum and a
-//! maximum delay, stops at an overall deadline, honours the server's
-//! the servers' retry hints, follows Oracle's `Location`, and reports
+//! maximum delay, stops at an overall deadline, honours the servers' retry
+//! hints, follows Oracle's `Location` (when waiting by name), and reports
 //! every change of state. Dropping its future cancels it. It sleeps on tokio's
 //! clock, so tests can pause time.
 

@@ -161,7 +161,8 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
         .iter()
         .find(|(_, p)| p.style == Style::Rest)
         .map(|(_, p)| p.vendor)
-        .unwrap_or(Vendor::Huawei);
+        .or_else(|| state.apis.first().map(|(_, p)| p.vendor))
+        .unwrap_or(Vendor::Alibaba);
     Err((vendor, Refusal::UnknownOperation(format!("{} {}", parts.method, parts.path))))
 }
 

@@ -47,9 +47,19 @@ pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
     super::hex_of(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
 }
 
-/// Adds `X-Sdk-Date` and `Authorization`, signing every header the request
-/// carries at this point, as the official SDK does.
-pub fn sign(parts: &mut RequestParts, access_key: &str, secret_key: &str, now: OffsetDateTime) {
+/// Adds `X-Sdk-Date`, the temporary credentials' `X-Security-Token` and
+/// `Authorization`, signing every header the request carries at this point,
+/// as the official SDK does.
+pub fn sign(
+    parts: &mut RequestParts,
+    access_key: &str,
+    secret_key: &str,
+    security_token: Option<&str>,
+    now: OffsetDateTime,
+) {
+    if let Some(token) = security_token {
+        parts.set_header("x-security-token", token);
+    }
     let date = now
         .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
         .expect("a UTC time always formats");
@@ -140,7 +150,7 @@ mod tests {
         let mut parts = documented_request();
         parts.headers.retain(|(n, _)| n != "x-sdk-date");
         let now = OffsetDateTime::from_unix_timestamp(1_573_789_015).unwrap(); // 2019-11-15T03:36:55Z
-        sign(&mut parts, "QTWAOYTTINDUT2QVKYUC", SECRET_KEY, now);
+        sign(&mut parts, "QTWAOYTTINDUT2QVKYUC", SECRET_KEY, None, now);
         assert_eq!(
             parts.header("authorization").unwrap(),
             "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, \
