@@ -51,9 +51,10 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
 /// The `cloudjobs_core::JobModel` of an operation's `x-cloudjobs-job`, if it has one.
 fn job_model(op: &CheckedOperation) -> Option<TokenStream> {
     let job = op.job.as_ref()?;
-    let [id_param, id_field, reason, failure_field] =
-        [&job.id_param, &job.id_field, &job.reason, &job.failure_field].map(option_str);
-    let (status, running, succeeded, failed) = (&job.status, &job.running, &job.succeeded, &job.failed);
+    let [id_param, id_field, reason, failure_field, partial_field] =
+        [&job.id_param, &job.id_field, &job.reason, &job.failure_field, &job.partial_field].map(option_str);
+    let (status, running, succeeded, failed, partial) =
+        (&job.status, &job.running, &job.succeeded, &job.failed, &job.partial);
     Some(quote! {
         cloudjobs_core::JobModel {
             id_param: #id_param,
@@ -64,8 +65,41 @@ fn job_model(op: &CheckedOperation) -> Option<TokenStream> {
             failed: &[#(#failed),*],
             reason: #reason,
             failure_field: #failure_field,
+            partial: &[#(#partial),*],
+            partial_field: #partial_field,
         }
     })
+}
+
+/// The `cloudjobs_core::StartModel` of an operation's `x-cloudjobs-start`.
+fn start_model(op: &CheckedOperation) -> TokenStream {
+    let Some(start) = &op.start else { return quote!(::std::option::Option::None) };
+    let follow = &start.follow;
+    let [ids, ids_from_header] = [&start.ids, &start.ids_from_header].map(option_str);
+    let carry = start.carry.iter().map(|(status, start)| quote!((#status, #start)));
+    quote! {
+        ::std::option::Option::Some(cloudjobs_core::StartModel {
+            follow: #follow,
+            ids: #ids,
+            ids_from_header: #ids_from_header,
+            carry: &[#(#carry),*],
+        })
+    }
+}
+
+/// The `cloudjobs_core::ListModel` of an operation's `x-cloudjobs-list`.
+fn list_model(op: &CheckedOperation) -> TokenStream {
+    let Some(list) = &op.list else { return quote!(::std::option::Option::None) };
+    let (items, next_token, next_token_field) = (&list.items, &list.next_token, &list.next_token_field);
+    let page_size = option_str(&list.page_size);
+    quote! {
+        ::std::option::Option::Some(cloudjobs_core::ListModel {
+            items: #items,
+            next_token: #next_token,
+            next_token_field: #next_token_field,
+            page_size: #page_size,
+        })
+    }
 }
 
 /// The invocation of the runtime's typed waiter for a job operation (see
@@ -95,6 +129,8 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
         None => quote!(::std::option::Option::None),
         Some(model) => quote!(::std::option::Option::Some(#model)),
     };
+    let mutates = op.mutates;
+    let (start, list) = (start_model(op), list_model(op));
     quote! {
         cloudjobs_core::Operation {
             operation_id: #operation_id,
@@ -106,6 +142,9 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
             summary: #summary,
             params: &[#(#params),*],
             job: #job,
+            mutates: #mutates,
+            start: #start,
+            list: #list,
             example: #example,
         }
     }
@@ -137,8 +176,7 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
             let mut request = client.#method();
             #(#setters)*
             #body
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(&PROTOCOL, operation, request.send().await)
         }
     }
 }

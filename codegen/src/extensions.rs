@@ -114,4 +114,42 @@ pub struct JobModel {
     /// JSON pointer to a field whose presence (non-empty) turns success into failure.
     #[serde(default)]
     pub failure_field: Option<String>,
+    /// Values that mean it ended with partial success.
+    #[serde(default)]
+    pub partial: Vec<String>,
+    /// JSON pointer to a field whose non-empty value turns success into partial success.
+    #[serde(default)]
+    pub partial_field: Option<String>,
+}
+
+/// `x-cloudjobs-start`: the jobs an operation starts, and how they are followed.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct StartModel {
+    /// The operationId of the status operation that follows each job.
+    pub follow: String,
+    /// JSON pointer to the job id in the answer; `*` steps into every element of an array.
+    #[serde(default)]
+    pub ids: Option<String>,
+    /// The response header whose URL's last path segment is the job id.
+    #[serde(default)]
+    pub ids_from_header: Option<String>,
+    /// Status operation parameter → start operation parameter whose value it takes.
+    #[serde(default)]
+    pub carry: std::collections::BTreeMap<String, String>,
+}
+
+/// `x-cloudjobs-list`: how a list operation pages.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ListModel {
+    /// JSON pointer to the page's items.
+    pub items: String,
+    /// The request parameter that asks for the next page.
+    pub next_token: String,
+    /// JSON pointer to the next page's token in the answer.
+    pub next_token_field: String,
+    /// The request parameter for the page size.
+    #[serde(default)]
+    pub page_size: Option<String>,
 }

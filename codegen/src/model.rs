@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::error::{Problems, SpecError, SpecPath};
-use crate::extensions::{ApiProtocol, ErrorCode, JobModel, Style};
+use crate::extensions::{ApiProtocol, ErrorCode, JobModel, ListModel, StartModel, Style};
 use crate::read::{METHODS, deref, entries, items, resolve_pointer, typed};
 
 /// One operation of a checked spec, as the runtime and the generator need it.
@@ -29,6 +29,12 @@ pub struct CheckedOperation {
     pub body_schema: Option<String>,
     /// How the answer tells the job's state (`x-cloudjobs-job`).
     pub job: Option<JobModel>,
+    /// Whether the call changes the vendor's state (`x-cloudjobs-mutates`).
+    pub mutates: bool,
+    /// The jobs it starts and how they are followed (`x-cloudjobs-start`).
+    pub start: Option<StartModel>,
+    /// How it pages (`x-cloudjobs-list`).
+    pub list: Option<ListModel>,
     /// The example of the first success response, as compact JSON.
     pub example: Option<String>,
     /// The component name of the success body schema.
@@ -125,6 +131,20 @@ fn read_operation(
         Some(job) => Some(typed(job, &at.key("x-cloudjobs-job"), problems, "x-cloudjobs-job extension")?),
         None => None,
     };
+    let mutates: bool = match operation.get("x-cloudjobs-mutates") {
+        Some(flag) => typed(flag, &at.key("x-cloudjobs-mutates"), problems, "boolean")?,
+        None => false,
+    };
+    let start: Option<StartModel> = match operation.get("x-cloudjobs-start") {
+        Some(start) => {
+            Some(typed(start, &at.key("x-cloudjobs-start"), problems, "x-cloudjobs-start extension")?)
+        }
+        None => None,
+    };
+    let list: Option<ListModel> = match operation.get("x-cloudjobs-list") {
+        Some(list) => Some(typed(list, &at.key("x-cloudjobs-list"), problems, "x-cloudjobs-list extension")?),
+        None => None,
+    };
     let success_bodies = || {
         entries(operation.get("responses"))
             .filter(|(code, _)| is_success(code))
@@ -150,6 +170,9 @@ fn read_operation(
         params,
         body_schema,
         job,
+        mutates,
+        start,
+        list,
         example,
         response_schema,
     }))

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Problems, SpecError, SpecPath};
 use crate::extensions::{ApiProtocol, JobModel, Signing, Style, Vendor};
-use crate::model::{CheckedParam, CheckedSpec, is_success};
+use crate::model::{CheckedOperation, CheckedParam, CheckedSpec, is_success};
 use crate::read::{METHODS, deref, entries, items, resolve_pointer, typed};
 
 // The keys OpenAPI 3.0 allows in each kind of object; any other must start with `x-`.
@@ -214,6 +214,20 @@ fn check_unknown_keys(document: &Value, problems: &mut Problems) {
             let Some(operation) = item.get(method) else { continue };
             let at = at.key(method);
             unknown_keys(operation, &at, OPERATION_KEYS, problems);
+            if let Some(map) = operation.as_object() {
+                for key in map
+                    .keys()
+                    .filter(|k| k.starts_with("x-cloudjobs") && !OPERATION_EXTENSIONS.contains(&k.as_str()))
+                {
+                    problems.push(
+                        &at.key(key.clone()),
+                        format!(
+                            "unknown extension `{key}`; an operation may have {}",
+                            OPERATION_EXTENSIONS.join(", ")
+                        ),
+                    );
+                }
+            }
             for (i, parameter) in items(operation.get("parameters")) {
                 unknown_keys(parameter, &at.key("parameters").index(i), PARAMETER_KEYS, problems);
             }
@@ -430,6 +444,9 @@ fn check_operations(spec: &CheckedSpec, problems: &mut Problems) {
             // Every operation with an id is in the model, found by its path and method.
             let modelled =
                 operations.iter().find(|op| op.path == *path_key && op.method == method.to_uppercase());
+            if let Some(modelled) = modelled {
+                check_lifecycle(modelled, operations, &at, problems);
+            }
             if let Some(modelled) = modelled
                 && let Some(job) = &modelled.job
             {
@@ -489,9 +506,101 @@ fn check_action(
     }
 }
 
+/// The operation-level `x-cloudjobs-*` keys; any other is a misspelling.
+const OPERATION_EXTENSIONS: &[&str] = &[
+    "x-cloudjobs-action",
+    "x-cloudjobs-error-codes",
+    "x-cloudjobs-job",
+    "x-cloudjobs-mutates",
+    "x-cloudjobs-start",
+    "x-cloudjobs-list",
+];
+
+/// `x-cloudjobs-start` names a status operation of this spec that reports on
+/// a job, ids it can find, and parameters both operations have;
+/// `x-cloudjobs-list` names parameters the operation has.
+fn check_lifecycle(
+    operation: &CheckedOperation,
+    operations: &[CheckedOperation],
+    at: &SpecPath,
+    problems: &mut Problems,
+) {
+    let has_param = |op: &CheckedOperation, name: &str| op.params.iter().any(|p| p.name == name);
+    if let Some(start) = &operation.start {
+        let at = at.key("x-cloudjobs-start");
+        match operations.iter().find(|op| op.operation_id == start.follow) {
+            None => {
+                problems.push(&at.key("follow"), format!("no operation of this spec is `{}`", start.follow))
+            }
+            Some(follow) => {
+                match &follow.job {
+                    None => problems.push(
+                        &at.key("follow"),
+                        format!("`{}` has no `x-cloudjobs-job`, so it cannot follow a job", start.follow),
+                    ),
+                    Some(job)
+                        if job.id_param.is_some()
+                            && start.ids.is_none()
+                            && start.ids_from_header.is_none() =>
+                    {
+                        problems.push(
+                            &at,
+                            "the followed operation takes a job id: give `ids` or `ids-from-header`",
+                        )
+                    }
+                    Some(_) => {}
+                }
+                for (status_param, start_param) in &start.carry {
+                    if !has_param(follow, status_param) {
+                        problems.push(
+                            &at.key("carry").key(status_param.clone()),
+                            format!("`{status_param}` is not a parameter of `{}`", start.follow),
+                        );
+                    }
+                    if !has_param(operation, start_param) {
+                        problems.push(
+                            &at.key("carry").key(status_param.clone()),
+                            format!("`{start_param}` is not a parameter of this operation"),
+                        );
+                    }
+                }
+            }
+        }
+        if start.ids.is_some() && start.ids_from_header.is_some() {
+            problems.push(&at, "give `ids` or `ids-from-header`, not both");
+        }
+        if start.ids.as_deref().is_some_and(|p| !p.starts_with('/')) {
+            problems.push(&at.key("ids"), "must be a JSON pointer such as `/Tasks/*/TaskId`");
+        }
+        if !operation.mutates {
+            problems
+                .push(&at, "an operation that starts jobs changes state: add `x-cloudjobs-mutates: true`");
+        }
+    }
+    if let Some(list) = &operation.list {
+        let at = at.key("x-cloudjobs-list");
+        for (key, pointer) in [("items", &list.items), ("next-token-field", &list.next_token_field)] {
+            if !pointer.starts_with('/') {
+                problems.push(&at.key(key), "must be a JSON pointer such as `/Tasks`");
+            }
+        }
+        for (key, param) in [("next-token", Some(&list.next_token)), ("page-size", list.page_size.as_ref())] {
+            if let Some(param) = param
+                && !has_param(operation, param)
+            {
+                problems.push(&at.key(key), format!("`{param}` is not a parameter of this operation"));
+            }
+        }
+    }
+}
+
 fn check_job(job: &JobModel, params: &[CheckedParam], at: &SpecPath, problems: &mut Problems) {
-    let pointers =
-        [("id-field", &job.id_field), ("reason", &job.reason), ("failure-field", &job.failure_field)];
+    let pointers = [
+        ("id-field", &job.id_field),
+        ("reason", &job.reason),
+        ("failure-field", &job.failure_field),
+        ("partial-field", &job.partial_field),
+    ];
     for (key, pointer) in pointers {
         if pointer.as_deref().is_some_and(|p| !p.starts_with('/')) {
             problems.push(&at.key(key), "must be a JSON pointer such as `/TaskStatus/Status`");

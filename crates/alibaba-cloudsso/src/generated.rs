@@ -864,7 +864,12 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 failed: &["Failed"],
                 reason: ::std::option::Option::Some("/TaskStatus/FailureReason"),
                 failure_field: ::std::option::Option::None,
+                partial: &[],
+                partial_field: ::std::option::Option::None,
             }),
+            mutates: false,
+            start: ::std::option::Option::None,
+            list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"005F4623-AE53-504D-830F-44825F7DC211\",\"TaskStatus\":{\"Status\":\"Success\",\"TaskId\":\"t-shfqw1u1edszvxw5****\",\"EndTime\":\"2021-11-05T02:58:08Z\",\"TaskType\":\"DeleteAccessAssignment\",\"FailureReason\":\"No Permission.\",\"StartTime\":\"2021-11-05T02:58:07Z\"}}",
             ),
@@ -901,8 +906,11 @@ pub async fn call_json(
                         >(&operation.params[1usize], text)?,
                     );
             }
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(
+                &PROTOCOL,
+                operation,
+                request.send().await,
+            )
         }
         other => {
             Err(

@@ -1096,7 +1096,12 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     "/IdentityProviderStatusCheckJob/JobCheckItems/0/ErrorReason/ErrorMessage",
                 ),
                 failure_field: ::std::option::Option::None,
+                partial: &[],
+                partial_field: ::std::option::Option::None,
             }),
+            mutates: false,
+            start: ::std::option::Option::None,
+            list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"IdentityProviderStatusCheckJob\":{\"InstanceId\":\"idaas_ki6hd7ihir4ybawogqk6kqsfxxx\",\"IdentityProviderId\":\"idp_ncehkms65fiefobrvwy2blrxxx\",\"IdentityProviderStatusCheckJobId\":\"async_000036tfu8cgngmakngrr2rk75qgf87pf3rxxx\",\"Status\":\"success\",\"CheckResult\":\"success\",\"StartTime\":1763776265757,\"EndTime\":1763776265757,\"JobCheckItems\":[{\"MajorCheckItem\":\"network_check\",\"MinorCheckItem\":\"network_access_status\",\"Result\":\"success\",\"ErrorReason\":{\"ErrorLevel\":\"high\",\"ErrorCode\":\"NetworkAccessPointWarning.SingleNetworkAccessPath\",\"ErrorMessage\":\"There is only one path in the current network access endpoint.\"}}]}}",
             ),
@@ -1146,8 +1151,11 @@ pub async fn call_json(
                         >(&operation.params[2usize], text)?,
                     );
             }
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(
+                &PROTOCOL,
+                operation,
+                request.send().await,
+            )
         }
         other => {
             Err(

@@ -32,6 +32,8 @@ pub const EXIT_INVALID_RESPONSE: u8 = 5;
 pub const EXIT_JOB_FAILED: u8 = 6;
 /// Exit code of `--wait` when the deadline passed first.
 pub const EXIT_DEADLINE: u8 = 7;
+/// Exit code of `--wait` when the job ended with partial success.
+pub const EXIT_PARTIAL: u8 = 8;
 
 /// The help text after the commands: each vendor's credential variables, then the exit codes.
 fn after_help() -> String {
@@ -55,7 +57,8 @@ Exit codes:
   4  transport error or timeout (no answer)
   5  the answer could not be read (not the documented JSON)
   6  --wait: the job failed (the vendor's reason on stderr)
-  7  --wait: the --timeout passed before the job ended";
+  7  --wait: the --timeout passed before the job ended
+  8  --wait: the job only partly succeeded (the vendor's answer on stdout)";
 
 fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
     let mut command = Command::new(name)
@@ -224,22 +227,27 @@ pub struct Environment<'a> {
 struct Failure {
     message: String,
     code: u8,
+    /// The vendor's last answer, printed on stdout all the same (a partial success).
+    answer: Option<serde_json::Value>,
 }
 
 impl From<CloudError> for Failure {
     fn from(error: CloudError) -> Self {
-        Self { code: exit_code(&error), message: error.to_string() }
+        Self { code: exit_code(&error), message: error.to_string(), answer: None }
     }
 }
 
 impl From<WaitError> for Failure {
     fn from(error: WaitError) -> Self {
-        let code = match &error {
-            WaitError::JobFailed { .. } => EXIT_JOB_FAILED,
-            WaitError::Deadline { .. } => EXIT_DEADLINE,
-            WaitError::Call(call) => exit_code(call),
-        };
-        Self { code, message: error.to_string() }
+        let message = error.to_string();
+        match error {
+            WaitError::JobFailed { .. } => Self { code: EXIT_JOB_FAILED, message, answer: None },
+            WaitError::Deadline { .. } => Self { code: EXIT_DEADLINE, message, answer: None },
+            WaitError::PartialSuccess { answer, .. } => {
+                Self { code: EXIT_PARTIAL, message, answer: Some(answer) }
+            }
+            WaitError::Call(call) => Self { code: exit_code(&call), message, answer: None },
+        }
     }
 }
 
@@ -361,6 +369,10 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             0
         }
         Err(failure) => {
+            if let Some(answer) = &failure.answer {
+                let json = serde_json::to_string_pretty(answer).expect("a JSON value always serializes");
+                let _ = writeln!(stdout, "{json}");
+            }
             let _ = writeln!(stderr, "error: {}", failure.message);
             failure.code
         }

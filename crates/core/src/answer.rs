@@ -9,9 +9,10 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use crate::vendor::{
-    is_transient_answer as transient, read_any_error, request_id_from_headers, retry_hint_from_headers,
+    is_throttling_code, is_transient_answer as transient, read_any_error, request_id_from_headers,
+    retry_hint_from_headers,
 };
-use crate::{CloudError, ErrorKind};
+use crate::{CloudError, ErrorKind, Operation, Protocol};
 
 /// The response header in which the runtime keeps the status the server really
 /// sent, when it presents an error sent with HTTP 200 (Tencent) as a 400 for decoding.
@@ -31,7 +32,31 @@ pub fn is_transient_answer(status: u16, body: &[u8]) -> bool {
     transient(status, code.as_deref())
 }
 
+/// Whether an answer says the vendor refused the call before processing it:
+/// HTTP 429 or a documented throttling code. Only such a refusal lets a call
+/// that changes state be sent again.
+pub fn is_refused_before_processing(status: u16, body: &[u8]) -> bool {
+    let code = serde_json::from_slice::<Value>(body).ok().and_then(|body| read_any_error(&body).code);
+    status == 429 || code.is_some_and(|code| is_throttling_code(&code))
+}
+
 impl CloudError {
+    /// For a call that changes state: whether the vendor may have acted on it
+    /// although it failed. A timeout, a connection lost after the request left,
+    /// and a server error leave that open; a connection never made, a
+    /// throttling refusal and a client error do not.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self.kind {
+            ErrorKind::Timeout => true,
+            ErrorKind::Transport => !self.connect_failed,
+            ErrorKind::Vendor => {
+                self.status.is_some_and(|status| status >= 500)
+                    && !self.code.as_deref().is_some_and(is_throttling_code)
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the same call could succeed if tried again: connection failures,
     /// timeouts, HTTP 429 and 5xx, and the vendors' throttling and transient codes.
     /// Signature, authentication, permission and validation errors never are.
@@ -82,6 +107,40 @@ pub struct CallOutput {
 }
 
 impl CallOutput {
+    /// The outcome of a call of `operation` made by name. A failed call that
+    /// changes state and may have been applied says so, naming the
+    /// operations that list what the API did, since sending it again blindly
+    /// could apply it twice.
+    pub fn from_call<T: serde::Serialize, E: serde::Serialize>(
+        protocol: &Protocol,
+        operation: &Operation,
+        outcome: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+    ) -> Result<Self, CloudError> {
+        match outcome {
+            Ok(response) => Self::from_response(response),
+            Err(error) => {
+                let mut error = CloudError::from(error);
+                if operation.mutates && error.may_have_been_applied() {
+                    let lists: Vec<&str> = protocol
+                        .operations
+                        .iter()
+                        .filter(|op| op.list.is_some())
+                        .map(|op| op.command)
+                        .collect();
+                    let check = match lists.as_slice() {
+                        [] => String::from("check the resource's state"),
+                        lists => format!("check with {}", lists.join(" or ")),
+                    };
+                    error.message = format!(
+                        "{}; {} may have been applied: {check} before sending it again",
+                        error.message, operation.operation_id
+                    );
+                }
+                Err(error)
+            }
+        }
+    }
+
     /// Takes status, `Location`, request id and body from a typed response.
     pub fn from_response<T: serde::Serialize>(
         response: progenitor_client::ResponseValue<T>,
@@ -114,7 +173,8 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
             P::Custom(message) => Self::configuration(message),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
                 let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
-                Self::new(kind, e.to_string()).with_source(e)
+                let connect_failed = e.is_connect();
+                Self { connect_failed, ..Self::new(kind, e.to_string()).with_source(e) }
             }
             P::InvalidResponsePayload(body, e) => Self::new(
                 ErrorKind::InvalidResponse,

@@ -34,9 +34,9 @@ macro_rules! client_glue {
             async fn exec(
                 &self,
                 request: $crate::client::reexport::reqwest::Request,
-                _info: &$crate::client::reexport::progenitor_client::OperationInfo,
+                info: &$crate::client::reexport::progenitor_client::OperationInfo,
             ) -> $crate::client::reexport::reqwest::Result<$crate::client::reexport::reqwest::Response> {
-                $crate::hooks::execute(&PROTOCOL, &self.inner, &self.client, request).await
+                $crate::hooks::execute(&PROTOCOL, info.operation_id, &self.inner, &self.client, request).await
             }
         }
 
@@ -166,7 +166,12 @@ mod tests {
                     failed: &["Broken"],
                     reason: None,
                     failure_field: None,
+                    partial: &[],
+                    partial_field: None,
                 }),
+                mutates: false,
+                start: None,
+                list: None,
                 example: None,
             }],
         };

@@ -33,6 +33,8 @@ pub struct CloudError {
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<std::time::Duration>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Whether a transport error happened before a connection was made.
+    pub(crate) connect_failed: bool,
 }
 
 impl CloudError {
@@ -46,6 +48,7 @@ impl CloudError {
             request_id: None,
             retry_after: None,
             source: None,
+            connect_failed: false,
         }
     }
 

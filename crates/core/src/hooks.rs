@@ -187,15 +187,24 @@ impl Buffered {
     }
 }
 
-/// Signs and sends a call, retrying transient failures under the client's
-/// [`RetryPolicy`](crate::RetryPolicy), each attempt signed afresh; then
-/// presents the vendor's answer the way the generated code can decode it.
+/// Signs and sends a call of operation `operation_id`, retrying transient
+/// failures under the client's [`RetryPolicy`](crate::RetryPolicy), each
+/// attempt signed afresh; then presents the vendor's answer the way the
+/// generated code can decode it.
+///
+/// None of these APIs takes an idempotency token, so a call that changes
+/// state (`mutates`) is sent again only when the vendor certainly did not
+/// act on it: the connection was never made, or the answer is a throttling
+/// refusal, which the vendors document as rejected before processing. After
+/// a timeout, a dropped connection or a server error it is not retried.
 pub async fn execute(
     protocol: &Protocol,
+    operation_id: &str,
     config: &ClientConfig,
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
+    let mutates = protocol.operation(operation_id).is_some_and(|op| op.mutates);
     let policy = config.retry_policy();
     let started = tokio::time::Instant::now();
     let mut retry = 0;
@@ -222,9 +231,15 @@ pub async fn execute(
             Err(e) => Err(e),
         };
         let hint = match &outcome {
+            Ok(answer)
+                if mutates && !crate::answer::is_refused_before_processing(answer.status, &answer.body) =>
+            {
+                None
+            }
             Ok(answer) if !crate::answer::is_transient_answer(answer.status, &answer.body) => None,
             Ok(answer) => Some(crate::answer::retry_after(&answer.headers)),
-            // Every operation here only reads, so any transport failure may be retried.
+            // A read may always be sent again; a change only if it never left.
+            Err(e) if mutates && !e.is_connect() => None,
             Err(_) => Some(None),
         };
         let wait = hint.map(|hint| hint.unwrap_or_default().max(policy.delay(retry)));

@@ -23,7 +23,7 @@ pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIME
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};
 pub use protocol::{
-    ErrorCode, JobModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing, Style, Vendor,
-    body_from_args, match_path, parse_arg,
+    ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,
+    StartModel, Style, Vendor, body_from_args, match_path, parse_arg,
 };
 pub use retry::{RetryPolicy, exponential_with_jitter};

@@ -70,6 +70,12 @@ pub struct Operation {
     pub params: &'static [Param],
     /// How its answer tells a job's state, if it reports on a job.
     pub job: Option<JobModel>,
+    /// Whether the call changes the vendor's state; such calls are never replayed blindly.
+    pub mutates: bool,
+    /// The jobs it starts and how they are followed, if it starts any.
+    pub start: Option<StartModel>,
+    /// How it pages, if it is a paginated list.
+    pub list: Option<ListModel>,
     /// The spec's example of its success answer, as JSON text.
     pub example: Option<&'static str>,
 }
@@ -94,6 +100,36 @@ pub struct JobModel {
     pub reason: Option<&'static str>,
     /// JSON pointer to a field whose non-empty presence means failure.
     pub failure_field: Option<&'static str>,
+    /// Values meaning "ended with partial success".
+    pub partial: &'static [&'static str],
+    /// JSON pointer to a field whose non-empty value turns success into partial success.
+    pub partial_field: Option<&'static str>,
+}
+
+/// The jobs an operation starts, and how each is followed (the spec's `x-cloudjobs-start`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StartModel {
+    /// The operation id of the status operation that follows each job.
+    pub follow: &'static str,
+    /// JSON pointer to the job id in the answer; `*` steps into every element of an array.
+    pub ids: Option<&'static str>,
+    /// The response header whose URL's last path segment is the job id.
+    pub ids_from_header: Option<&'static str>,
+    /// Pairs of (status operation parameter, start operation parameter whose value it takes).
+    pub carry: &'static [(&'static str, &'static str)],
+}
+
+/// How a list operation pages (the spec's `x-cloudjobs-list`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ListModel {
+    /// JSON pointer to the page's items.
+    pub items: &'static str,
+    /// The request parameter that asks for the next page.
+    pub next_token: &'static str,
+    /// JSON pointer to the next page's token in the answer.
+    pub next_token_field: &'static str,
+    /// The request parameter for the page size.
+    pub page_size: Option<&'static str>,
 }
 
 /// Where a parameter travels.

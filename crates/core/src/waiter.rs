@@ -24,6 +24,14 @@ pub enum JobState {
     Running(String),
     /// Finished successfully; the vendor's own word for it.
     Succeeded(String),
+    /// Finished, but only partly: some of its work failed (EIAM's
+    /// `partial_success`, an Oracle job whose `deleteFailed` lists users).
+    PartiallySucceeded {
+        /// The vendor's word for the state.
+        status: String,
+        /// What failed, in the vendor's words or as the field that lists it.
+        reason: Option<String>,
+    },
     /// Finished with a failure, with the vendor's reason when it gives one.
     Failed {
         /// The vendor's word for the state.
@@ -39,7 +47,7 @@ pub enum JobState {
 impl JobState {
     /// Whether the job has ended, successfully or not.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Succeeded(_) | Self::Failed { .. })
+        matches!(self, Self::Succeeded(_) | Self::PartiallySucceeded { .. } | Self::Failed { .. })
     }
 }
 
@@ -48,6 +56,10 @@ impl fmt::Display for JobState {
         match self {
             Self::Running(raw) => write!(f, "running ({raw})"),
             Self::Succeeded(raw) => write!(f, "succeeded ({raw})"),
+            Self::PartiallySucceeded { status, reason: Some(reason) } => {
+                write!(f, "partially succeeded ({status}): {reason}")
+            }
+            Self::PartiallySucceeded { status, reason: None } => write!(f, "partially succeeded ({status})"),
             Self::Failed { status, reason: Some(reason) } => write!(f, "failed ({status}): {reason}"),
             Self::Failed { status, reason: None } => write!(f, "failed ({status})"),
             Self::Unknown(raw) => write!(f, "unknown state {raw:?}"),
@@ -77,12 +89,22 @@ impl JobModel {
         };
         let reason = || self.reason.and_then(|pointer| body.pointer(pointer)).and_then(text);
         let failure = self.failure_field.and_then(|pointer| body.pointer(pointer)).and_then(text);
+        let partly_failed = self.partial_field.and_then(|pointer| match body.pointer(pointer) {
+            Some(Value::Array(items)) if !items.is_empty() => {
+                Some(format!("{pointer} lists {} item(s)", items.len()))
+            }
+            Some(Value::Array(_)) | None => None,
+            Some(other) => text(other),
+        });
         if self.failed.contains(&raw.as_str()) {
             JobState::Failed { status: raw, reason: reason() }
+        } else if self.partial.contains(&raw.as_str()) {
+            JobState::PartiallySucceeded { status: raw, reason: reason() }
         } else if self.succeeded.contains(&raw.as_str()) {
-            match failure {
-                Some(reason) => JobState::Failed { status: raw, reason: Some(reason) },
-                None => JobState::Succeeded(raw),
+            match (failure, partly_failed) {
+                (Some(reason), _) => JobState::Failed { status: raw, reason: Some(reason) },
+                (None, Some(reason)) => JobState::PartiallySucceeded { status: raw, reason: Some(reason) },
+                (None, None) => JobState::Succeeded(raw),
             }
         } else if self.running.contains(&raw.as_str()) {
             JobState::Running(raw)
@@ -155,6 +177,17 @@ pub enum WaitError {
         /// Polls made.
         polls: u32,
     },
+    /// The job ended with partial success: some of its work failed.
+    PartialSuccess {
+        /// The vendor's word for the state.
+        status: String,
+        /// What failed, when the answer says.
+        reason: Option<String>,
+        /// Polls made.
+        polls: u32,
+        /// The final answer, as JSON, to read what succeeded and what did not.
+        answer: Value,
+    },
     /// A poll failed in a way another poll would not fix.
     Call(CloudError),
 }
@@ -174,6 +207,12 @@ impl fmt::Display for WaitError {
                 write!(f, "the job failed ({status}): {reason}")
             }
             Self::JobFailed { status, reason: None, .. } => write!(f, "the job failed ({status})"),
+            Self::PartialSuccess { status, reason: Some(reason), .. } => {
+                write!(f, "the job only partly succeeded ({status}): {reason}")
+            }
+            Self::PartialSuccess { status, reason: None, .. } => {
+                write!(f, "the job only partly succeeded ({status})")
+            }
             Self::Call(error) => write!(f, "polling failed: {error}"),
         }
     }
@@ -198,6 +237,8 @@ pub struct Polled<T> {
     pub state: JobState,
     /// The `Location` to poll next (Oracle's 202).
     pub location: Option<String>,
+    /// The answer as JSON, handed back when the job only partly succeeds.
+    pub body: Value,
 }
 
 /// Polls until the job ends. `poll` gets the last `Location` the server sent.
@@ -242,6 +283,14 @@ where
                 }
                 match &polled.state {
                     JobState::Succeeded(_) => return Ok(polled.value),
+                    JobState::PartiallySucceeded { status, reason } => {
+                        return Err(WaitError::PartialSuccess {
+                            status: status.clone(),
+                            reason: reason.clone(),
+                            polls,
+                            answer: polled.body,
+                        });
+                    }
                     JobState::Failed { status, reason } => {
                         return Err(WaitError::JobFailed {
                             status: status.clone(),
@@ -318,7 +367,8 @@ where
             let output = pending.await?;
             let state = model.state(output.status, &output.body);
             let location = output.location.clone();
-            Ok(Polled { value: output, state, location })
+            let body = output.body.clone();
+            Ok(Polled { value: output, state, location, body })
         }
     };
     wait(options, poll, on_change).await
@@ -370,7 +420,7 @@ where
             let body = serde_json::to_value(&*response).unwrap_or(Value::Null);
             let state = model.state(response.status().as_u16(), &body);
             let location = response.location().map(str::to_owned);
-            Ok(Polled { value: response, state, location })
+            Ok(Polled { value: response, state, location, body })
         }
     };
     wait(options, poll, on_change).await
@@ -392,6 +442,8 @@ mod tests {
         failed: &["Failed"],
         reason: Some("/TaskStatus/FailureReason"),
         failure_field: None,
+        partial: &[],
+        partial_field: None,
     };
 
     const ORACLE: JobModel = JobModel {
@@ -403,6 +455,8 @@ mod tests {
         failed: &[],
         reason: Some("/exception"),
         failure_field: Some("/exception"),
+        partial: &[],
+        partial_field: None,
     };
 
     #[test]
@@ -424,6 +478,75 @@ mod tests {
         );
     }
 
+    #[test]
+    fn partial_success_is_its_own_end() {
+        const SYNC: JobModel = JobModel {
+            status: "/SynchronizationJob/Status",
+            running: &["pending", "running"],
+            succeeded: &["success"],
+            failed: &["failed"],
+            partial: &["partial_success"],
+            reason: Some("/SynchronizationJob/Result/ErrorMessage"),
+            ..TASK
+        };
+        let sync = |status: &str| json!({"SynchronizationJob": {"Status": status, "Result": {"ErrorMessage": "2 users skipped"}}});
+        let partial = SYNC.state(200, &sync("partial_success"));
+        assert_eq!(
+            partial,
+            JobState::PartiallySucceeded {
+                status: "partial_success".into(),
+                reason: Some("2 users skipped".into())
+            }
+        );
+        assert!(partial.is_terminal());
+        assert_eq!(SYNC.state(200, &sync("success")), JobState::Succeeded("success".into()));
+
+        const USERS: JobModel = JobModel { partial_field: Some("/deleteFailed"), ..ORACLE };
+        assert_eq!(
+            USERS.state(200, &json!({"deleteFailed": [], "exception": ""})),
+            JobState::Succeeded("200".into())
+        );
+        assert_eq!(
+            USERS.state(200, &json!({"deleteFailed": [{"loginId": "a"}, {"loginId": "b"}]})),
+            JobState::PartiallySucceeded {
+                status: "200".into(),
+                reason: Some("/deleteFailed lists 2 item(s)".into())
+            }
+        );
+        // A failure outranks a partial success.
+        assert!(matches!(
+            USERS.state(200, &json!({"deleteFailed": [{}], "exception": "boom"})),
+            JobState::Failed { .. }
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_partial_success_ends_the_wait_with_the_answer() {
+        let answer = json!({"SynchronizationJob": {"Status": "partial_success"}});
+        let body = answer.clone();
+        let error = wait(
+            &fast(),
+            move |_| {
+                std::future::ready(Ok(Polled {
+                    value: (),
+                    state: JobState::PartiallySucceeded { status: "partial_success".into(), reason: None },
+                    location: None,
+                    body: body.clone(),
+                }))
+            },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        match error {
+            WaitError::PartialSuccess { status, polls: 1, answer: got, .. } => {
+                assert_eq!(status, "partial_success");
+                assert_eq!(got, answer);
+            }
+            other => panic!("{other}"),
+        }
+    }
+
     /// A scripted poller: each entry is one poll's outcome.
     fn scripted(
         outcomes: Vec<Result<&'static str, CloudError>>,
@@ -435,6 +558,7 @@ mod tests {
                 value: index as u32,
                 state: TASK.state(200, &json!({"TaskStatus": {"Status": status}})),
                 location: None,
+                body: Value::Null,
             }))
         }
     }
@@ -481,6 +605,7 @@ mod tests {
                     value: (),
                     state: JobState::Failed { status: "Failed".into(), reason: Some("quota".into()) },
                     location: None,
+                    body: Value::Null,
                 }))
             },
             |_| {},
@@ -505,6 +630,7 @@ mod tests {
                     value: (),
                     state: JobState::Running("InProgress".into()),
                     location: None,
+                    body: Value::Null,
                 }))
             },
             |_| {},
@@ -531,7 +657,12 @@ mod tests {
             &options,
             |_| async {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
-                Ok(Polled { value: (), state: JobState::Succeeded("Success".into()), location: None })
+                Ok(Polled {
+                    value: (),
+                    state: JobState::Succeeded("Success".into()),
+                    location: None,
+                    body: Value::Null,
+                })
             },
             |_| {},
         )
@@ -576,6 +707,7 @@ mod tests {
                     value: (),
                     state: JobState::Running("InProgress".into()),
                     location: None,
+                    body: Value::Null,
                 }))
             },
             |_| {},
@@ -600,6 +732,9 @@ mod tests {
             summary: "",
             params: &[],
             job: None,
+            mutates: false,
+            start: None,
+            list: None,
             example: None,
         };
         const PROTOCOL: crate::Protocol = crate::Protocol {

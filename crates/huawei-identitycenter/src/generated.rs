@@ -560,7 +560,12 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 failed: &[],
                 reason: ::std::option::Option::Some("/serviceStatusReasons"),
                 failure_field: ::std::option::Option::None,
+                partial: &[],
+                partial_field: ::std::option::Option::None,
             }),
+            mutates: false,
+            start: ::std::option::Option::None,
+            list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
                 "{\"serviceStatus\":\"enable\",\"serviceStatusReasons\":\"success\"}",
             ),
@@ -592,8 +597,11 @@ pub async fn call_json(
                         >(&operation.params[0usize], text)?,
                     );
             }
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(
+                &PROTOCOL,
+                operation,
+                request.send().await,
+            )
         }
         other => {
             Err(

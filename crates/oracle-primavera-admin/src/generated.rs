@@ -1502,7 +1502,12 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 failed: &[],
                 reason: ::std::option::Option::Some("/exception"),
                 failure_field: ::std::option::Option::Some("/exception"),
+                partial: &[],
+                partial_field: ::std::option::Option::None,
             }),
+            mutates: false,
+            start: ::std::option::Option::None,
+            list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
                 "{\"added\":[{\"id\":\"3473\",\"loginId\":\"jdoe\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"emailAddress\":\"jane.doe@example.com\",\"status\":\"Active\",\"statusInfo\":\"\",\"userType\":\"EMP\",\"locked\":false,\"disabled\":false,\"pwdWarned\":false,\"pwdExpired\":false,\"pwdCantChange\":false,\"changePwdAtNextLogin\":false,\"loginAttemptsCtr\":\"0\",\"lastAction\":\"Created\",\"createdBy\":\"COADMIN\",\"createdDate\":\"2018-05-30T07:54:17\",\"updatedDate\":\"2018-05-30T07:54:17\",\"provisionedDate\":\"2018-05-30T07:54:17\",\"pwdExpireDate\":\"2018-08-28T07:54:17\",\"pwdWarnDate\":\"2018-08-21T07:54:17\",\"roles\":[{\"id\":\"77\",\"name\":\"PrimaveraUnifierProduction\",\"displayName\":\"Primavera Unifier Production\"}],\"organization\":{\"id\":\"4\",\"name\":\"ACME\",\"displayName\":\"ACME Corporation\",\"associations\":[],\"inheritedPolicy\":false,\"isDeletable\":false,\"bidderCompany\":false}}],\"deleted\":[],\"deleteFailed\":[],\"modified\":[],\"updatedIdMap\":{},\"exception\":\"\",\"message\":\"\",\"localizedException\":false}",
             ),
@@ -1531,8 +1536,11 @@ pub async fn call_json(
                         >(&operation.params[0usize], text)?,
                     );
             }
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(
+                &PROTOCOL,
+                operation,
+                request.send().await,
+            )
         }
         other => {
             Err(

@@ -874,7 +874,12 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 failed: &["Failed"],
                 reason: ::std::option::Option::Some("/TaskStatus/FailureReason"),
                 failure_field: ::std::option::Option::None,
+                partial: &[],
+                partial_field: ::std::option::Option::None,
             }),
+            mutates: false,
+            start: ::std::option::Option::None,
+            list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
                 "{\"TaskStatus\":{\"Status\":\"Success\",\"TaskId\":\"z-dnsudniw****\",\"TaskType\":\"StartProvisioning\",\"FailureReason\":\"\"},\"RequestId\":\"e297543a-80de-4039-83c8-9d35d4545\"}",
             ),
@@ -904,8 +909,11 @@ pub async fn call_json(
                         types::GetProvisioningTaskStatusRequest,
                     >(operation.params, args)?,
                 );
-            let response = request.send().await?;
-            cloudjobs_core::CallOutput::from_response(response)
+            cloudjobs_core::CallOutput::from_call(
+                &PROTOCOL,
+                operation,
+                request.send().await,
+            )
         }
         other => {
             Err(

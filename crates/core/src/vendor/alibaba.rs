@@ -65,6 +65,11 @@ impl VendorRules for Alibaba {
         ["Throttling", "ServiceUnavailable", "InternalError"].iter().any(|prefix| code.starts_with(prefix))
     }
 
+    /// Alibaba's flow control (`Throttling`, `Throttling.User`, `Throttling.Api`).
+    fn is_throttling_code(&self, code: &str) -> bool {
+        code.starts_with("Throttling")
+    }
+
     fn is_permanent_code(&self, code: &str) -> bool {
         ["SignatureDoesNotMatch", "InvalidAccessKeyId", "Forbidden", "InvalidParameter", "MissingParameter"]
             .iter()

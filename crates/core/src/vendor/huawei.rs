@@ -82,6 +82,11 @@ impl VendorRules for Huawei {
         code == "APIGW.0308"
     }
 
+    /// The API gateway's throttling code.
+    fn is_throttling_code(&self, code: &str) -> bool {
+        code == "APIGW.0308"
+    }
+
     fn is_permanent_code(&self, _code: &str) -> bool {
         false
     }

@@ -170,6 +170,10 @@ pub trait VendorRules: Sync {
     /// Whether an error code names a throttling or transient failure.
     fn is_transient_code(&self, code: &str) -> bool;
 
+    /// Whether an error code names a throttling refusal, which the vendor
+    /// documents as rejected before the request is processed.
+    fn is_throttling_code(&self, code: &str) -> bool;
+
     /// Whether an error code names a caller mistake, even when sent with a 5xx.
     fn is_permanent_code(&self, code: &str) -> bool;
 
@@ -347,6 +351,11 @@ pub fn request_id_from_headers(headers: &HeaderMap) -> Option<&str> {
 /// How long a server asked to wait, read with every vendor's convention in turn.
 pub fn retry_hint_from_headers(headers: &HeaderMap) -> Option<Duration> {
     ALL.iter().find_map(|vendor| rules(*vendor).retry_hint(headers))
+}
+
+/// Whether any vendor documents `code` as a throttling refusal.
+pub fn is_throttling_code(code: &str) -> bool {
+    ALL.iter().any(|vendor| rules(*vendor).is_throttling_code(code))
 }
 
 /// The one rule for whether a vendor's error answer is worth another

@@ -54,6 +54,10 @@ impl VendorRules for Oracle {
         false
     }
 
+    fn is_throttling_code(&self, _code: &str) -> bool {
+        false
+    }
+
     fn is_permanent_code(&self, _code: &str) -> bool {
         false
     }

@@ -91,6 +91,11 @@ impl VendorRules for Tencent {
             || code == "ResourceUnavailable"
     }
 
+    /// Tencent's frequency limits (`RequestLimitExceeded`, `RequestLimitExceeded.*`).
+    fn is_throttling_code(&self, code: &str) -> bool {
+        code.starts_with("RequestLimitExceeded")
+    }
+
     fn is_permanent_code(&self, code: &str) -> bool {
         ["AuthFailure", "InvalidParameter", "MissingParameter"].iter().any(|prefix| code.starts_with(prefix))
     }
