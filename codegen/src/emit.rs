@@ -278,7 +278,34 @@ pub fn cli_registry(apis: &[String]) -> String {
             }
         }
     });
+    let follow_arms = apis.iter().zip(&crates).map(|(name, krate)| {
+        quote! {
+            #name => {
+                let client = #krate::Client::with_config(config).map_err(cloudjobs_core::waiter::WaitError::Call)?;
+                #krate::follow_json(&client, operation_id, args, started, options, on_change).await
+            }
+        }
+    });
     let tokens = quote! {
+        /// Follows every job that start operation `operation_id` of API `api` started.
+        pub async fn follow(
+            api: &str,
+            config: cloudjobs_core::ClientConfig,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            started: &cloudjobs_core::CallOutput,
+            options: &cloudjobs_core::waiter::WaitOptions,
+            on_change: impl FnMut(&cloudjobs_core::waiter::Progress),
+        ) -> ::std::result::Result<::std::vec::Vec<cloudjobs_core::CallOutput>, cloudjobs_core::waiter::WaitError> {
+            match api {
+                #(#follow_arms)*
+                other => Err(cloudjobs_core::waiter::WaitError::Call(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("no API named {other}"),
+                ))),
+            }
+        }
+
         /// Polls `operation_id` of API `api` until its job ends.
         pub async fn wait(
             api: &str,

@@ -66,7 +66,23 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
         .subcommand_required(true);
     for operation in protocol.operations {
         let mut sub = Command::new(operation.command).about(operation.summary);
-        if operation.job.is_some() {
+        if operation.start.is_some() {
+            sub = sub
+                .arg(
+                    Arg::new("wait")
+                        .long("wait")
+                        .action(clap::ArgAction::SetTrue)
+                        .help("Print the answer, then poll every job it started until each ends; exit 0 if all succeed, 6 if one fails, 7 at the timeout, 8 on partial success"),
+                )
+                .arg(
+                    Arg::new("timeout")
+                        .long("timeout")
+                        .value_name("DURATION")
+                        .requires("wait")
+                        .value_parser(humantime::parse_duration)
+                        .help("How long --wait may take for all jobs, e.g. 90s, 10m (default 15m)"),
+                );
+        } else if operation.job.is_some() {
             sub = sub
                 .arg(
                     Arg::new("wait")
@@ -291,11 +307,25 @@ impl Drop for Watcher<'_> {
     }
 }
 
+/// Prints an answer as pretty JSON on stdout, noting an unfinished job on stderr.
+fn print_answer(output: &cloudjobs_core::CallOutput, stdout: &mut dyn Write, stderr: &mut dyn Write) {
+    if output.status == 202 {
+        let location = output.location.as_deref().unwrap_or("(no Location header)");
+        let _ = writeln!(stderr, "the job is still running (HTTP 202); poll {location}");
+    }
+    let json = serde_json::to_string_pretty(&output.body).expect("a JSON value always serializes");
+    let _ = writeln!(stdout, "{json}");
+}
+
+/// Makes the call the command line asks for and prints each answer: one, or
+/// with `--wait` on a start operation the start answer and then the final
+/// answer of every job it started, in order.
 async fn call(
     matches: &ArgMatches,
     env: &Environment<'_>,
+    stdout: &mut dyn Write,
     stderr: &mut dyn Write,
-) -> Result<cloudjobs_core::CallOutput, Failure> {
+) -> Result<(), Failure> {
     let (api, api_matches) = matches.subcommand().expect("clap requires an API");
     let (command, operation_matches) = api_matches.subcommand().expect("clap requires an operation");
     let (_, protocol) = generated::APIS.iter().find(|(name, _)| *name == api).expect("clap knows only these");
@@ -320,13 +350,33 @@ async fn call(
         if let Some(timeout) = operation_matches.get_one::<Duration>("timeout") {
             options.timeout = *timeout;
         }
+        if operation.start.is_some() {
+            let started = generated::call(api, config.clone(), operation.operation_id, &args).await?;
+            print_answer(&started, stdout, stderr);
+            let _ = stdout.flush();
+            let mut watcher = Watcher::new(env.interactive, stderr);
+            let finals =
+                generated::follow(api, config, operation.operation_id, &args, &started, &options, |p| {
+                    watcher.changed(p)
+                })
+                .await;
+            drop(watcher);
+            for output in &finals? {
+                print_answer(output, stdout, stderr);
+            }
+            return Ok(());
+        }
         let mut watcher = Watcher::new(env.interactive, stderr);
         let output =
             generated::wait(api, config, operation.operation_id, &args, &options, |p| watcher.changed(p))
-                .await?;
-        return Ok(output);
+                .await;
+        drop(watcher);
+        print_answer(&output?, stdout, stderr);
+        return Ok(());
     }
-    Ok(generated::call(api, config, operation.operation_id, &args).await?)
+    let output = generated::call(api, config, operation.operation_id, &args).await?;
+    print_answer(&output, stdout, stderr);
+    Ok(())
 }
 
 /// Runs the command with `args` (program name first) and returns its exit code.
@@ -358,16 +408,8 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             }
         };
     }
-    match runtime.block_on(call(&matches, env, stderr)) {
-        Ok(output) => {
-            if output.status == 202 {
-                let location = output.location.as_deref().unwrap_or("(no Location header)");
-                let _ = writeln!(stderr, "the job is still running (HTTP 202); poll {location}");
-            }
-            let json = serde_json::to_string_pretty(&output.body).expect("a JSON value always serializes");
-            let _ = writeln!(stdout, "{json}");
-            0
-        }
+    match runtime.block_on(call(&matches, env, stdout, stderr)) {
+        Ok(()) => 0,
         Err(failure) => {
             if let Some(answer) = &failure.answer {
                 let json = serde_json::to_string_pretty(answer).expect("a JSON value always serializes");

@@ -74,6 +74,27 @@ macro_rules! client_glue {
             >| async move { call_json(client, operation_id, &args).await };
             $crate::waiter::wait_by_name(&PROTOCOL, operation_id, args, options, call, on_change).await
         }
+
+        /// Follows every job that a call of start operation `operation_id`
+        /// with `args` started (its answer is `started`) to its end, and
+        /// returns each job's final answer: the entry point of generic callers
+        /// such as `cloudjobs ... --wait` on a start operation.
+        pub async fn follow_json(
+            client: &Client,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            started: &$crate::CallOutput,
+            options: &$crate::waiter::WaitOptions,
+            on_change: impl FnMut(&$crate::waiter::Progress),
+        ) -> ::std::result::Result<::std::vec::Vec<$crate::CallOutput>, $crate::waiter::WaitError> {
+            let call = move |follow: &'static str,
+                             args: ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            >| async move { call_json(client, follow, &args).await };
+            $crate::waiter::follow_started(&PROTOCOL, operation_id, args, started, options, call, on_change)
+                .await
+        }
     };
 }
 

@@ -374,6 +374,123 @@ where
     wait(options, poll, on_change).await
 }
 
+/// The values at a JSON pointer in which `*` steps into every element of an
+/// array (`/Tasks/*/TaskId`), as text; missing values are skipped.
+pub fn values_at(body: &Value, pointer: &str) -> Vec<String> {
+    let mut found = vec![body];
+    for segment in pointer.split('/').skip(1) {
+        found = found
+            .into_iter()
+            .flat_map(|value| match (segment, value) {
+                ("*", Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+                (key, Value::Object(map)) => map.get(key).into_iter().collect(),
+                (index, Value::Array(items)) => {
+                    index.parse::<usize>().ok().and_then(|i| items.get(i)).into_iter().collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+    }
+    found.into_iter().filter_map(text).collect()
+}
+
+/// The arguments of one status call, by the names of its spec.
+pub type Arguments = BTreeMap<String, String>;
+
+/// The jobs a start operation's answer names, each as the arguments of the
+/// status operation that follows it: the values `carry` takes from the start
+/// call's arguments, and the job's id in the status operation's id parameter.
+/// A start operation whose jobs have no id (Huawei's `StartIdentityCenter`)
+/// names one job, followed with the carried arguments alone.
+pub fn started_jobs(
+    protocol: &crate::Protocol,
+    operation: &Operation,
+    args: &BTreeMap<String, String>,
+    output: &CallOutput,
+) -> Result<(&'static Operation, Vec<Arguments>), CloudError> {
+    let invalid = |message: String| CloudError::new(crate::ErrorKind::InvalidRequest, message);
+    let start = operation.start.ok_or_else(|| {
+        invalid(format!("{} starts no job, so there is nothing to follow", operation.operation_id))
+    })?;
+    let follow = protocol
+        .operation(start.follow)
+        .ok_or_else(|| invalid(format!("this API has no operation {}", start.follow)))?;
+    let mut base = BTreeMap::new();
+    for (status_param, start_param) in start.carry {
+        if let Some(value) = args.get(*start_param) {
+            base.insert((*status_param).to_owned(), value.clone());
+        }
+    }
+    let ids: Vec<String> = match (start.ids, start.ids_from_header) {
+        (Some(pointer), _) => values_at(&output.body, pointer),
+        (None, Some(_)) => output
+            .location
+            .iter()
+            .filter_map(|url| url.trim_end_matches('/').rsplit('/').next().map(str::to_owned))
+            .collect(),
+        (None, None) => return Ok((follow, vec![base])),
+    };
+    let id_param = follow.job.and_then(|job| job.id_param);
+    if ids.is_empty() {
+        return Err(CloudError::new(
+            crate::ErrorKind::InvalidResponse,
+            format!("the answer of {} names no job to follow", operation.operation_id),
+        ));
+    }
+    let jobs = ids
+        .into_iter()
+        .map(|id| {
+            let mut args = base.clone();
+            if let Some(param) = id_param {
+                args.insert(param.to_owned(), id);
+            }
+            args
+        })
+        .collect();
+    Ok((follow, jobs))
+}
+
+/// Follows every job a start operation's answer names to its end, one after
+/// the other within one deadline, and returns each job's final answer. The
+/// first job that does not succeed ends the wait with its error.
+pub async fn follow_started<F, Fut>(
+    protocol: &crate::Protocol,
+    operation_id: &str,
+    args: &BTreeMap<String, String>,
+    output: &CallOutput,
+    options: &WaitOptions,
+    mut call: F,
+    mut on_change: impl FnMut(&Progress),
+) -> Result<Vec<CallOutput>, WaitError>
+where
+    F: FnMut(&'static str, BTreeMap<String, String>) -> Fut,
+    Fut: Future<Output = Result<CallOutput, CloudError>>,
+{
+    let operation = protocol.operation(operation_id).ok_or_else(|| {
+        WaitError::Call(CloudError::new(
+            crate::ErrorKind::InvalidRequest,
+            format!("this API has no operation {operation_id}"),
+        ))
+    })?;
+    let (follow, jobs) = started_jobs(protocol, operation, args, output).map_err(WaitError::Call)?;
+    let deadline = Instant::now() + options.timeout;
+    let mut finals = Vec::new();
+    for job in jobs {
+        let remaining =
+            WaitOptions { timeout: deadline.saturating_duration_since(Instant::now()), ..options.clone() };
+        let one = wait_call(
+            protocol,
+            follow,
+            &job,
+            &remaining,
+            |args| call(follow.operation_id, args),
+            &mut on_change,
+        );
+        finals.push(one.await?);
+    }
+    Ok(finals)
+}
+
 /// Waits on operation `operation_id` of `protocol` called by name: the
 /// `wait_json` of every generated client. An operation the API lacks, or one
 /// that reports on no job, ends the wait at once.
@@ -545,6 +662,73 @@ mod tests {
             }
             other => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn started_jobs_are_found_where_the_spec_says() {
+        let body = json!({"Tasks": [{"TaskId": "t-1"}, {"TaskId": "t-2"}], "Task": {"TaskId": "t-3"}});
+        assert_eq!(values_at(&body, "/Tasks/*/TaskId"), ["t-1", "t-2"]);
+        assert_eq!(values_at(&body, "/Task/TaskId"), ["t-3"]);
+        assert_eq!(values_at(&body, "/Tasks/1/TaskId"), ["t-2"]);
+        assert!(values_at(&body, "/Missing/*/TaskId").is_empty());
+
+        const FOLLOW: Operation = Operation {
+            operation_id: "GetTaskStatus",
+            command: "get-task-status",
+            method: "POST",
+            path: "/GetTaskStatus",
+            action: Some("GetTaskStatus"),
+            error_codes: &[],
+            summary: "",
+            params: &[],
+            job: Some(TASK),
+            mutates: false,
+            start: None,
+            list: None,
+            example: None,
+        };
+        const START: Operation = Operation {
+            operation_id: "ProvisionAccessConfiguration",
+            command: "provision-access-configuration",
+            path: "/ProvisionAccessConfiguration",
+            action: Some("ProvisionAccessConfiguration"),
+            job: None,
+            mutates: true,
+            start: Some(crate::StartModel {
+                follow: "GetTaskStatus",
+                ids: Some("/Tasks/*/TaskId"),
+                ids_from_header: None,
+                carry: &[("DirectoryId", "DirectoryId")],
+            }),
+            ..FOLLOW
+        };
+        const PROTOCOL: crate::Protocol = crate::Protocol {
+            vendor: crate::Vendor::Alibaba,
+            service: "cloudsso",
+            api_version: "2021-05-15",
+            style: crate::Style::Rpc,
+            signing: crate::Signing::Acs3HmacSha256,
+            error_envelope: crate::Vendor::Alibaba,
+            endpoint: None,
+            regional_endpoint: None,
+            default_region: None,
+            basic_path_prefix: None,
+            bearer_path_prefix: None,
+            operations: &[FOLLOW, START],
+        };
+        let args: Arguments =
+            [("DirectoryId".to_owned(), "d-1".to_owned()), ("Other".to_owned(), "x".to_owned())].into();
+        let output = CallOutput { status: 200, location: None, request_id: None, body };
+        let (follow, jobs) = started_jobs(&PROTOCOL, &START, &args, &output).unwrap();
+        assert_eq!(follow.operation_id, "GetTaskStatus");
+        let ids: Vec<(&str, &str)> =
+            jobs.iter().map(|job| (job["DirectoryId"].as_str(), job["TaskId"].as_str())).collect();
+        assert_eq!(ids, [("d-1", "t-1"), ("d-1", "t-2")]);
+        assert!(jobs.iter().all(|job| job.len() == 2), "only carried arguments and the id: {jobs:?}");
+
+        let empty = CallOutput { status: 200, location: None, request_id: None, body: json!({"Tasks": []}) };
+        let error = started_jobs(&PROTOCOL, &START, &args, &empty).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidResponse);
     }
 
     /// A scripted poller: each entry is one poll's outcome.

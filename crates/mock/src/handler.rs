@@ -20,6 +20,8 @@ pub(crate) struct State {
     pub(crate) secret: String,
     pub(crate) scripts: Mutex<JobScripts>,
     polls: Mutex<PollCounts>,
+    /// The jobs start operations created, oldest first, for list operations.
+    pub(crate) started: Mutex<VecDeque<crate::lifecycle::StartedJob>>,
     nonces: Mutex<SeenNonces>,
     pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
     pub(crate) sequence: std::sync::atomic::AtomicU64,
@@ -92,6 +94,7 @@ impl State {
             secret,
             scripts: Mutex::new(scripts),
             polls: Mutex::new(PollCounts::default()),
+            started: Mutex::new(VecDeque::new()),
             nonces: Mutex::new(SeenNonces::default()),
             requests: Mutex::new(VecDeque::new()),
             sequence: std::sync::atomic::AtomicU64::new(0),
@@ -121,6 +124,18 @@ impl State {
     fn next_step(&self, api: &str, id: &str) -> Step {
         let poll = self.polls.lock().unwrap().next((api.to_owned(), id.to_owned()));
         self.scripts.lock().unwrap().step(id, poll)
+    }
+
+    /// The step job `id` is at, without counting a poll: what a list shows.
+    pub(crate) fn current_step(&self, api: &str, id: &str) -> Step {
+        let job = (api.to_owned(), id.to_owned());
+        let polls = self.polls.lock().unwrap().counts.get(&job).copied().unwrap_or(0);
+        self.scripts.lock().unwrap().step(id, polls.saturating_sub(1))
+    }
+
+    /// Starts job `id` of `api` afresh: its next poll is its first.
+    pub(crate) fn restart(&self, api: &str, id: &str) {
+        self.polls.lock().unwrap().counts.remove(&(api.to_owned(), id.to_owned()));
     }
 }
 
@@ -268,7 +283,7 @@ fn arguments(
 }
 
 /// Sets the value at a JSON pointer, creating objects on the way.
-fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
+pub(crate) fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
     let mut current = target;
     let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
@@ -330,6 +345,9 @@ fn job_answer(
             (None, Some(_)) => (job.succeeded[0], 200),
             (None, None) => (job.running[0], 200),
         },
+        // A partial success is a partial state word, or an ended job whose partial field lists
+        // items (Oracle); an API that documents neither reports a success.
+        Step::Partial(_) => (job.partial.first().copied().unwrap_or(job.succeeded[0]), 200),
         _ => unreachable!("faults are answered before the job's body is built"),
     };
     let mut headers = Vec::new();
@@ -339,6 +357,20 @@ fn job_answer(
     }
     if let Some(field) = job.failure_field {
         remove_pointer(&mut body, field);
+    }
+    if let Some(field) = job.partial_field {
+        let item = body.pointer(field).and_then(|items| items.get(0)).cloned();
+        remove_pointer(&mut body, field);
+        if matches!(step, Step::Partial(_)) && job.partial.is_empty() {
+            set_pointer(
+                &mut body,
+                field,
+                Value::Array(vec![item.unwrap_or_else(|| Value::Object(Default::default()))]),
+            );
+        }
+    }
+    if let (Step::Partial(reason), Some(pointer), false) = (step, job.reason, job.partial.is_empty()) {
+        set_pointer(&mut body, pointer, Value::String(reason.clone()));
     }
     if let (Step::Fail(reason), Some(pointer)) = (step, job.failure_field.or(job.reason)) {
         let reason = if body.pointer(pointer).is_some_and(Value::is_array) {
@@ -355,7 +387,7 @@ fn job_answer(
     respond_ok(protocol.vendor, status, body, headers)
 }
 
-fn example(operation: &Operation) -> Value {
+pub(crate) fn example(operation: &Operation) -> Value {
     operation
         .example
         .and_then(|text| serde_json::from_str(text).ok())
@@ -375,6 +407,12 @@ pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
         Ok(args) => args,
         Err(refusal) => return refuse(protocol.vendor, &refusal),
     };
+    if let Some(start) = &operation.start {
+        return crate::lifecycle::start_answer(state, api, protocol, start, operation, &parts, &args);
+    }
+    if let Some(list) = &operation.list {
+        return crate::lifecycle::list_answer(state, api, protocol, list, operation, &args);
+    }
     let id = match operation.job.and_then(|job| job.id_param) {
         Some(param) => {
             args.get(param).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))

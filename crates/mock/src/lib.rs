@@ -27,6 +27,7 @@
 //! ```
 
 mod handler;
+mod lifecycle;
 mod script;
 mod vendor;
 

@@ -15,6 +15,9 @@ pub enum Step {
     Success,
     /// The job failed with this reason.
     Fail(String),
+    /// The job ended with partial success, with this reason (EIAM's
+    /// `partial_success`; an Oracle job whose `deleteFailed` lists users).
+    Partial(String),
     /// The server answers with this HTTP error status and the vendor's error body.
     Http(u16),
     /// The vendor's throttling error, with a retry hint in seconds.
@@ -51,7 +54,7 @@ enum WrittenStep {
 
 /// Per-id lifecycles. An id without a script plays the default life: running
 /// for its first two polls, then success; an id starting with `fail-` fails
-/// instead of succeeding.
+/// instead of succeeding, and one starting with `partial-` partly succeeds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JobScripts {
     scripts: HashMap<String, Vec<Step>>,
@@ -95,10 +98,14 @@ impl JobScripts {
         if let Some(steps) = self.scripts.get(id) {
             return steps[poll.min(steps.len() - 1)].clone();
         }
-        match (poll, id.starts_with("fail-")) {
-            (0 | 1, _) => Step::Running,
-            (_, false) => Step::Success,
-            (_, true) => Step::Fail(format!("job {id} failed (its id starts with fail-)")),
+        if poll < 2 {
+            Step::Running
+        } else if id.starts_with("fail-") {
+            Step::Fail(format!("job {id} failed (its id starts with fail-)"))
+        } else if id.starts_with("partial-") {
+            Step::Partial(format!("job {id} partly succeeded (its id starts with partial-)"))
+        } else {
+            Step::Success
         }
     }
 }

@@ -1,0 +1,202 @@
+//! Whole job lifecycles in the emulator: start operations create jobs with
+//! ids in the vendor's format, which the status operations then follow and
+//! the list operations list, a page at a time with the vendor's tokens.
+//!
+//! A start request any of whose arguments starts with `fail-` or `partial-`
+//! creates jobs whose ids start with the same word, so they fail or partly
+//! succeed (see [`JobScripts`](crate::JobScripts)): the documented way to
+//! make a started job end badly.
+
+use std::collections::BTreeMap;
+
+use cloudjobs_core::signing::RequestParts;
+use cloudjobs_core::{ListModel, Operation, Protocol, StartModel};
+use serde_json::Value;
+
+use crate::handler::{State, example, set_pointer};
+use crate::script::Step;
+use crate::vendor::{Answer, respond_ok};
+
+/// How many started jobs the emulator remembers for its lists; the oldest are
+/// forgotten beyond this, so that memory stays bounded however long it runs.
+const KEPT_STARTED: usize = 10_000;
+
+/// The page size of a list request that names none.
+const DEFAULT_PAGE_SIZE: usize = 10;
+
+/// One job a start operation created.
+#[derive(Clone, Debug)]
+pub(crate) struct StartedJob {
+    api: String,
+    /// The operation id of the status operation that follows it.
+    follow: &'static str,
+    id: String,
+}
+
+/// The word, among the start request's arguments, that chooses how its jobs end.
+fn ending(args: &BTreeMap<String, Value>) -> &'static str {
+    let texts = args.values().filter_map(Value::as_str);
+    texts
+        .into_iter()
+        .find_map(|text| ["fail-", "partial-"].into_iter().find(|word| text.starts_with(word)))
+        .unwrap_or("")
+}
+
+/// A fresh job id shaped like `template` (the spec example's id): its
+/// leading word and separator kept (`t-`, `async_`), the rest random; an
+/// all-digit template gives a number (Oracle's job ids).
+fn new_id(template: Option<&str>, sequence: u64) -> String {
+    let template = template.unwrap_or("job-");
+    if !template.is_empty() && template.chars().all(|c| c.is_ascii_digit()) {
+        return (90_000 + sequence).to_string();
+    }
+    let prefix: String = match template.find(['-', '_']) {
+        Some(at) if at <= 12 => template[..=at].to_owned(),
+        _ => String::new(),
+    };
+    let mut bytes = [0u8; 10];
+    let _ = getrandom::fill(&mut bytes);
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let random: String = bytes.iter().map(|b| alphabet[usize::from(*b) % alphabet.len()] as char).collect();
+    format!("{prefix}{random}")
+}
+
+/// Replaces every value at `pointer` (`*` steps into every element of an
+/// array) with what `fresh` makes of it.
+fn replace_at(value: &mut Value, segments: &[&str], fresh: &mut dyn FnMut(&Value) -> Value) {
+    let Some((first, rest)) = segments.split_first() else {
+        *value = fresh(value);
+        return;
+    };
+    match (*first, value) {
+        ("*", Value::Array(items)) => items.iter_mut().for_each(|item| replace_at(item, rest, fresh)),
+        (key, Value::Object(map)) => {
+            if let Some(child) = map.get_mut(key) {
+                replace_at(child, rest, fresh);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl State {
+    fn remember(&self, job: StartedJob) {
+        let mut started = self.started.lock().unwrap();
+        if started.len() == KEPT_STARTED {
+            started.pop_front();
+        }
+        started.push_back(job);
+    }
+}
+
+/// The answer of a start operation: the spec's example with fresh job ids,
+/// each remembered as a job that the status operation follows from its first poll.
+pub(crate) fn start_answer(
+    state: &State,
+    api: &str,
+    protocol: &Protocol,
+    start: &StartModel,
+    operation: &Operation,
+    parts: &RequestParts,
+    args: &BTreeMap<String, Value>,
+) -> Answer {
+    let word = ending(args);
+    let mut body = example(operation);
+    let sequence = || state.sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut ids = Vec::new();
+    let mut headers = Vec::new();
+    let mut status = 200;
+    match (start.ids, start.ids_from_header) {
+        (Some(pointer), _) => {
+            let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+            replace_at(&mut body, &segments, &mut |old| {
+                let id = format!("{word}{}", new_id(old.as_str(), sequence()));
+                ids.push(id.clone());
+                Value::String(id)
+            });
+        }
+        (None, Some(header)) => {
+            let follow = protocol.operation(start.follow);
+            let id_param = follow.and_then(|op| op.job).and_then(|job| job.id_param).unwrap_or("jobId");
+            let id = format!("{word}{}", new_id(Some("0"), sequence()));
+            let path = follow.map(|op| op.path.replace(&format!("{{{id_param}}}"), &id)).unwrap_or_default();
+            let host = parts.header("host").unwrap_or("127.0.0.1");
+            headers.push((header.to_ascii_lowercase(), format!("http://{host}{path}")));
+            status = 202;
+            ids.push(id);
+        }
+        // A job without an id is the account's one life, which starts again.
+        (None, None) => {
+            let account = cloudjobs_core::vendor::rules(protocol.vendor)
+                .account_header()
+                .and_then(|name| parts.header(name))
+                .unwrap_or("default");
+            state.restart(api, account);
+        }
+    }
+    for id in ids {
+        state.restart(api, &id);
+        state.remember(StartedJob { api: api.to_owned(), follow: start.follow, id });
+    }
+    respond_ok(protocol.vendor, status, body, headers)
+}
+
+/// The answer of a list operation: the jobs started here whose status
+/// operation takes the id field its items carry, shaped like the example's
+/// first item, a page at a time.
+pub(crate) fn list_answer(
+    state: &State,
+    api: &str,
+    protocol: &Protocol,
+    list: &ListModel,
+    operation: &Operation,
+    args: &BTreeMap<String, Value>,
+) -> Answer {
+    let mut body = example(operation);
+    let template = body.pointer(list.items).and_then(|items| items.get(0)).cloned().unwrap_or(Value::Null);
+    let number = |name: Option<&str>| {
+        name.and_then(|name| args.get(name)).and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+    };
+    let page_size = number(list.page_size)
+        .map_or(DEFAULT_PAGE_SIZE, |n| usize::try_from(n).unwrap_or(usize::MAX).clamp(1, 100));
+    let offset: usize = args
+        .get(list.next_token)
+        .and_then(Value::as_str)
+        .and_then(|token| token.strip_prefix("cj-"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let started: Vec<StartedJob> =
+        state.started.lock().unwrap().iter().filter(|job| job.api == api).cloned().collect();
+    let mut items = Vec::new();
+    for job in &started {
+        let Some(model) = protocol.operation(job.follow).and_then(|op| op.job) else { continue };
+        let Some(id_key) = model.id_param.filter(|key| template.get(key).is_some()) else { continue };
+        let mut item = template.clone();
+        item[id_key] = Value::String(job.id.clone());
+        let status_key = model.status.rsplit('/').next().unwrap_or_default();
+        if item.get(status_key).is_some() {
+            let word = match state.current_step(api, &job.id) {
+                Step::Success => model.succeeded[0],
+                Step::Fail(_) => model.failed.first().copied().unwrap_or(model.running[0]),
+                Step::Partial(_) => model.partial.first().copied().unwrap_or(model.succeeded[0]),
+                _ => model.running[0],
+            };
+            item[status_key] = Value::String(word.to_owned());
+        }
+        items.push(item);
+    }
+    let page: Vec<Value> = items.iter().skip(offset).take(page_size).cloned().collect();
+    let next = offset + page.len();
+    set_pointer(&mut body, list.items, Value::Array(page));
+    let token = if next < items.len() { Value::String(format!("cj-{next}")) } else { Value::Null };
+    if token.is_null() {
+        if let Some((parent, key)) = list.next_token_field.rsplit_once('/')
+            && let Some(Value::Object(map)) = body.pointer_mut(parent)
+        {
+            map.remove(key);
+        }
+    } else {
+        set_pointer(&mut body, list.next_token_field, token);
+    }
+    respond_ok(protocol.vendor, 200, body, vec![])
+}
