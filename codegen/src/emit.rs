@@ -27,7 +27,7 @@ fn vendor_tokens(vendor: Vendor) -> TokenStream {
 }
 
 fn param_tokens(param: &CheckedParam) -> TokenStream {
-    let CheckedParam { name, required, description, schema, location } = param;
+    let CheckedParam { name, required, description, location, .. } = param;
     let flag = name.to_kebab_case();
     let location = match location {
         Location::Query => quote!(cloudjobs_core::ParamLocation::Query),
@@ -35,7 +35,7 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
         Location::Header => quote!(cloudjobs_core::ParamLocation::Header),
         Location::Body => quote!(cloudjobs_core::ParamLocation::Body),
     };
-    let kind = param_kind(schema);
+    let kind = param_kind(param.value_type.as_deref());
     quote! {
         cloudjobs_core::Param {
             name: #name,

@@ -67,6 +67,17 @@ pub struct CheckedParam {
     pub description: String,
     /// Its schema (`$ref`s left as they are).
     pub schema: Value,
+    /// The JSON type of its values once a `$ref` is followed (`string`,
+    /// `integer`, `number`, `boolean`, `array`, `object`), or `None` when the
+    /// schema names none (`oneOf`, any value).
+    pub value_type: Option<String>,
+}
+
+/// The JSON type a schema's values have, following one `$ref`.
+fn value_type(document: &Value, schema: &Value) -> Option<String> {
+    let schema = deref(document, schema);
+    let declared = schema.get("type").and_then(Value::as_str).map(str::to_owned);
+    declared.or_else(|| schema.get("properties").map(|_| "object".to_owned()))
 }
 
 /// A spec that passed every check, parsed.
@@ -201,6 +212,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
             required: parameter.get("required") == Some(&Value::Bool(true)),
             description: parameter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
             schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
+            value_type: parameter.get("schema").and_then(|schema| value_type(document, schema)),
         });
     }
     let body_ref = operation
@@ -223,6 +235,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
                     .unwrap_or_default()
                     .to_owned(),
                 schema: property.clone(),
+                value_type: value_type(document, property),
             });
         }
     }

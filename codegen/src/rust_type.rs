@@ -152,11 +152,15 @@ pub(crate) fn param_type(schema: &Value) -> TokenStream {
 }
 
 /// How generic callers parse a parameter's text, as a `cloudjobs_core::ParamKind`.
-pub(crate) fn param_kind(schema: &Value) -> TokenStream {
-    match schema_type(schema) {
-        SchemaType::Typed { kind: "integer", .. } => quote!(cloudjobs_core::ParamKind::Integer),
-        SchemaType::Typed { kind: "number", .. } => quote!(cloudjobs_core::ParamKind::Number),
-        SchemaType::Typed { kind: "boolean", .. } => quote!(cloudjobs_core::ParamKind::Boolean),
+/// `value_type` is the JSON type of the parameter's values once a `$ref` is
+/// followed; arrays and objects are given as JSON text.
+pub(crate) fn param_kind(value_type: Option<&str>) -> TokenStream {
+    match value_type {
+        Some("integer") => quote!(cloudjobs_core::ParamKind::Integer),
+        Some("number") => quote!(cloudjobs_core::ParamKind::Number),
+        Some("boolean") => quote!(cloudjobs_core::ParamKind::Boolean),
+        Some("array") => quote!(cloudjobs_core::ParamKind::Array),
+        Some("object") => quote!(cloudjobs_core::ParamKind::Object),
         _ => quote!(cloudjobs_core::ParamKind::String),
     }
 }

@@ -18,7 +18,7 @@ use clap::{Arg, ArgMatches, Command};
 use std::time::Duration;
 
 use cloudjobs_core::waiter::{Progress, WaitError, WaitOptions};
-use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, Protocol};
+use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ParamKind, ParamLocation, Protocol};
 
 /// Exit code of a usage or configuration error, documented in `--help` and the README.
 pub const EXIT_USAGE: u8 = 2;
@@ -99,13 +99,25 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
                         .help("How long --wait may take, e.g. 90s, 10m (default 15m)"),
                 );
         }
+        let has_body = operation.params.iter().any(|p| p.location == ParamLocation::Body);
         for param in operation.params {
+            let mut arg = Arg::new(param.name).long(param.flag).help(param.description);
+            arg = match param.kind {
+                ParamKind::Array => arg.value_name("JSON|VALUE").action(clap::ArgAction::Append),
+                ParamKind::Object => arg.value_name("JSON"),
+                _ => arg.value_name("VALUE"),
+            };
+            arg = match (param.required, param.location == ParamLocation::Body) {
+                (true, true) => arg.required_unless_present(BODY_FLAG),
+                (required, _) => arg.required(required),
+            };
+            sub = sub.arg(arg);
+        }
+        if has_body {
             sub = sub.arg(
-                Arg::new(param.name)
-                    .long(param.flag)
-                    .value_name("VALUE")
-                    .required(param.required)
-                    .help(param.description),
+                Arg::new(BODY_FLAG).long(BODY_FLAG).value_name("FILE|-").help(
+                    "The whole JSON request body, from a file or - for standard input; flags for its fields override it",
+                ),
             );
         }
         command = command.subcommand(sub);
@@ -307,6 +319,22 @@ impl Drop for Watcher<'_> {
     }
 }
 
+/// The flag that gives a whole JSON request body.
+const BODY_FLAG: &str = "body";
+
+/// The text of one parameter as the command line gives it. An array is JSON
+/// text, or a flag repeated once per element.
+fn argument(param: &cloudjobs_core::Param, matches: &ArgMatches) -> Option<String> {
+    if param.kind != ParamKind::Array {
+        return matches.get_one::<String>(param.name).cloned();
+    }
+    let values: Vec<&String> = matches.get_many::<String>(param.name)?.collect();
+    match values.as_slice() {
+        [one] if one.trim_start().starts_with('[') => Some((*one).clone()),
+        many => Some(serde_json::Value::from(many.iter().map(|v| v.as_str()).collect::<Vec<_>>()).to_string()),
+    }
+}
+
 /// Prints an answer as pretty JSON on stdout, noting an unfinished job on stderr.
 fn print_answer(output: &cloudjobs_core::CallOutput, stdout: &mut dyn Write, stderr: &mut dyn Write) {
     if output.status == 202 {
@@ -340,11 +368,19 @@ async fn call(
     if let Some(endpoint) = matches.get_one::<String>("endpoint") {
         config = config.endpoint(endpoint);
     }
-    let args: BTreeMap<String, String> = operation
+    let mut args: BTreeMap<String, String> = operation
         .params
         .iter()
-        .filter_map(|p| operation_matches.get_one::<String>(p.name).map(|v| (p.name.to_owned(), v.clone())))
+        .filter_map(|p| argument(p, operation_matches).map(|v| (p.name.to_owned(), v)))
         .collect();
+    if let Some(source) = operation_matches.try_get_one::<String>(BODY_FLAG).ok().flatten() {
+        let text = match source.as_str() {
+            "-" => std::io::read_to_string(std::io::stdin()),
+            path => std::fs::read_to_string(path),
+        }
+        .map_err(|e| CloudError::configuration(format!("cannot read --body {source}: {e}")))?;
+        args.insert(cloudjobs_core::WHOLE_BODY.to_owned(), text);
+    }
     if operation_matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true) {
         let mut options = WaitOptions::default();
         if let Some(timeout) = operation_matches.get_one::<Duration>("timeout") {

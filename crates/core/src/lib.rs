@@ -24,6 +24,6 @@ pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};
 pub use protocol::{
     ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,
-    StartModel, Style, Vendor, body_from_args, match_path, parse_arg,
+    StartModel, Style, Vendor, WHOLE_BODY, body_from_args, match_path, parse_arg,
 };
 pub use retry::{RetryPolicy, exponential_with_jitter};

@@ -156,6 +156,10 @@ pub enum ParamKind {
     Number,
     /// `true` or `false`.
     Boolean,
+    /// A JSON array, given as JSON text.
+    Array,
+    /// A JSON object, given as JSON text.
+    Object,
 }
 
 /// One parameter of an operation, for generic callers such as the `cloudjobs` command.
@@ -189,9 +193,20 @@ impl Param {
             ParamKind::Integer => text.parse::<i64>().map_err(|_| invalid("an integer"))?.into(),
             ParamKind::Number => text.parse::<f64>().map_err(|_| invalid("a number"))?.into(),
             ParamKind::Boolean => text.parse::<bool>().map_err(|_| invalid("true or false"))?.into(),
+            ParamKind::Array => match serde_json::from_str(text) {
+                Ok(value @ serde_json::Value::Array(_)) => value,
+                _ => return Err(invalid("a JSON array, such as [\"a\", \"b\"]")),
+            },
+            ParamKind::Object => match serde_json::from_str(text) {
+                Ok(value @ serde_json::Value::Object(_)) => value,
+                _ => return Err(invalid("a JSON object, such as {\"Name\": \"value\"}")),
+            },
         })
     }
 }
+
+/// The name of the argument that gives a call's whole JSON body (`--body`).
+pub const WHOLE_BODY: &str = "@body";
 
 /// Converts one command-line value for a typed builder setter.
 pub fn parse_arg<T>(param: &Param, text: &str) -> Result<T, CloudError>
@@ -203,6 +218,9 @@ where
 }
 
 /// The JSON body of an operation from its body parameters' values.
+///
+/// The argument named [`WHOLE_BODY`], if given, is the whole body as JSON
+/// text, whose fields the named arguments then override.
 pub fn body_from_args<T>(
     params: &[Param],
     args: &std::collections::BTreeMap<String, String>,
@@ -210,7 +228,13 @@ pub fn body_from_args<T>(
 where
     T: serde::de::DeserializeOwned,
 {
-    let mut body = serde_json::Map::new();
+    let mut body = match args.get(WHOLE_BODY).map(|text| serde_json::from_str(text)) {
+        None => serde_json::Map::new(),
+        Some(Ok(serde_json::Value::Object(fields))) => fields,
+        Some(_) => {
+            return Err(CloudError::new(ErrorKind::InvalidRequest, "the request body is not a JSON object"));
+        }
+    };
     for param in params.iter().filter(|p| p.location == ParamLocation::Body) {
         if let Some(text) = args.get(param.name) {
             body.insert(param.name.to_owned(), param.json_value(text)?);
