@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::extensions::{ApiProtocol, Signing, Style, Vendor};
 use crate::model::{CheckedOperation, CheckedParam, CheckedSpec, Location};
-use crate::rust_type::{param_kind, param_type, setter_name};
+use crate::rust_type::{param_kind, param_type, setter_name, type_name};
 
 fn option_str(value: &Option<String>) -> TokenStream {
     match value {
@@ -108,7 +108,7 @@ fn typed_waiter(index: usize, op: &CheckedOperation) -> Option<TokenStream> {
     op.job.as_ref()?;
     let id = &op.operation_id;
     let builder = format_ident!("{}", op.operation_id.to_pascal_case());
-    let response = format_ident!("{}", op.response_schema.as_ref()?);
+    let response = format_ident!("{}", type_name(op.response_schema.as_ref()?));
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     Some(quote! {
         cloudjobs_core::job_waiter!(#id, #builder, #response, #index);
@@ -165,7 +165,7 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
         }
     });
     let body = op.body_schema.as_ref().map(|schema| {
-        let schema = format_ident!("{schema}");
+        let schema = format_ident!("{}", type_name(schema));
         quote! {
             request = request.body(cloudjobs_core::body_from_args::<types::#schema>(operation.params, args)?);
         }

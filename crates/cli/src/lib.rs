@@ -331,7 +331,9 @@ fn argument(param: &cloudjobs_core::Param, matches: &ArgMatches) -> Option<Strin
     let values: Vec<&String> = matches.get_many::<String>(param.name)?.collect();
     match values.as_slice() {
         [one] if one.trim_start().starts_with('[') => Some((*one).clone()),
-        many => Some(serde_json::Value::from(many.iter().map(|v| v.as_str()).collect::<Vec<_>>()).to_string()),
+        many => {
+            Some(serde_json::Value::from(many.iter().map(|v| v.as_str()).collect::<Vec<_>>()).to_string())
+        }
     }
 }
 

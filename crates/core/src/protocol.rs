@@ -231,8 +231,16 @@ where
     let mut body = match args.get(WHOLE_BODY).map(|text| serde_json::from_str(text)) {
         None => serde_json::Map::new(),
         Some(Ok(serde_json::Value::Object(fields))) => fields,
-        Some(_) => {
-            return Err(CloudError::new(ErrorKind::InvalidRequest, "the request body is not a JSON object"));
+        // A body that is not an object (Oracle's list of users) has no named fields to merge.
+        Some(Ok(whole)) => {
+            return serde_json::from_value(whole)
+                .map_err(|e| CloudError::new(ErrorKind::InvalidRequest, format!("request body: {e}")));
+        }
+        Some(Err(e)) => {
+            return Err(CloudError::new(
+                ErrorKind::InvalidRequest,
+                format!("the request body is not JSON: {e}"),
+            ));
         }
     };
     for param in params.iter().filter(|p| p.location == ParamLocation::Body) {

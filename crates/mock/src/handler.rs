@@ -269,6 +269,7 @@ fn arguments(
             (ParamKind::Number, Value::Number(_)) => true,
             (ParamKind::Boolean, Value::String(s)) => s == "true" || s == "false",
             (ParamKind::Boolean, Value::Bool(_)) => true,
+            (ParamKind::Array, Value::Array(_)) | (ParamKind::Object, Value::Object(_)) => true,
             _ => false,
         };
         if !fits {
@@ -357,6 +358,10 @@ fn job_answer(
     }
     if let Some(field) = job.failure_field {
         remove_pointer(&mut body, field);
+    }
+    // A reason belongs to a job that ended badly; examples often show one beside a success.
+    if let (Step::Running | Step::Success, Some(pointer)) = (step, job.reason) {
+        remove_pointer(&mut body, pointer);
     }
     if let Some(field) = job.partial_field {
         let item = body.pointer(field).and_then(|items| items.get(0)).cloned();

@@ -19,13 +19,74 @@ fn round_trip_for(api: &str, schema: &str) -> Option<RoundTrip> {
     use cloudjobs_tencent_organization::types as tencent;
     Some(match (api, schema) {
         ("alibaba-cloudsso", "GetTaskStatusResponse") => round_trip::<cloudsso::GetTaskStatusResponse>,
+        ("alibaba-cloudsso", "CreateAccessAssignmentResponse") => {
+            round_trip::<cloudsso::CreateAccessAssignmentResponse>
+        }
+        ("alibaba-cloudsso", "DeleteAccessAssignmentResponse") => {
+            round_trip::<cloudsso::DeleteAccessAssignmentResponse>
+        }
+        ("alibaba-cloudsso", "ProvisionAccessConfigurationResponse") => {
+            round_trip::<cloudsso::ProvisionAccessConfigurationResponse>
+        }
+        ("alibaba-cloudsso", "DeprovisionAccessConfigurationResponse") => {
+            round_trip::<cloudsso::DeprovisionAccessConfigurationResponse>
+        }
+        ("alibaba-cloudsso", "GetTaskResponse") => round_trip::<cloudsso::GetTaskResponse>,
+        ("alibaba-cloudsso", "ListTasksResponse") => round_trip::<cloudsso::ListTasksResponse>,
         ("alibaba-cloudsso", "AlibabaError") => round_trip::<cloudsso::AlibabaError>,
         ("alibaba-eiam", "GetIdentityProviderStatusCheckJobResponse") => {
             round_trip::<eiam::GetIdentityProviderStatusCheckJobResponse>
         }
+        ("alibaba-eiam", "CreateIdentityProviderStatusCheckJobResponse") => {
+            round_trip::<eiam::CreateIdentityProviderStatusCheckJobResponse>
+        }
+        ("alibaba-eiam", "RunSynchronizationJobResponse") => {
+            round_trip::<eiam::RunSynchronizationJobResponse>
+        }
+        ("alibaba-eiam", "GetSynchronizationJobResponse") => {
+            round_trip::<eiam::GetSynchronizationJobResponse>
+        }
+        ("alibaba-eiam", "ListSynchronizationJobsResponse") => {
+            round_trip::<eiam::ListSynchronizationJobsResponse>
+        }
         ("alibaba-eiam", "AlibabaError") => round_trip::<eiam::AlibabaError>,
         ("huawei-identitycenter", "GetIdentityCenterServiceStatusResponse") => {
             round_trip::<huawei::GetIdentityCenterServiceStatusResponse>
+        }
+        ("huawei-identitycenter", "RegisterRegionReqBody") => round_trip::<huawei::RegisterRegionReqBody>,
+        ("huawei-identitycenter", "DescribeRegisteredRegionsResponse") => {
+            round_trip::<huawei::DescribeRegisteredRegionsResponse>
+        }
+        ("huawei-identitycenter", "ListInstancesResponse") => round_trip::<huawei::ListInstancesResponse>,
+        ("huawei-identitycenter", "CreateAccountAssignmentReqBody") => {
+            round_trip::<huawei::CreateAccountAssignmentReqBody>
+        }
+        ("huawei-identitycenter", "CreateAccountAssignmentResponse") => {
+            round_trip::<huawei::CreateAccountAssignmentResponse>
+        }
+        ("huawei-identitycenter", "DescribeAccountAssignmentCreationStatusResponse") => {
+            round_trip::<huawei::DescribeAccountAssignmentCreationStatusResponse>
+        }
+        ("huawei-identitycenter", "ListAccountAssignmentCreationStatusResponse") => {
+            round_trip::<huawei::ListAccountAssignmentCreationStatusResponse>
+        }
+        ("huawei-identitycenter", "DeleteAccountAssignmentReqBody") => {
+            round_trip::<huawei::DeleteAccountAssignmentReqBody>
+        }
+        ("huawei-identitycenter", "DeleteAccountAssignmentResponse") => {
+            round_trip::<huawei::DeleteAccountAssignmentResponse>
+        }
+        ("huawei-identitycenter", "DescribeAccountAssignmentDeletionStatusResponse") => {
+            round_trip::<huawei::DescribeAccountAssignmentDeletionStatusResponse>
+        }
+        ("huawei-identitycenter", "ProvisionPermissionSetReqBody") => {
+            round_trip::<huawei::ProvisionPermissionSetReqBody>
+        }
+        ("huawei-identitycenter", "ProvisionPermissionSetResponse") => {
+            round_trip::<huawei::ProvisionPermissionSetResponse>
+        }
+        ("huawei-identitycenter", "DescribePermissionSetProvisioningStatusResponse") => {
+            round_trip::<huawei::DescribePermissionSetProvisioningStatusResponse>
         }
         ("huawei-identitycenter", "HuaweiError") => round_trip::<huawei::HuaweiError>,
         ("tencent-organization", "GetProvisioningTaskStatusRequest") => {
@@ -34,6 +95,64 @@ fn round_trip_for(api: &str, schema: &str) -> Option<RoundTrip> {
         ("tencent-organization", "GetProvisioningTaskStatusResponse") => {
             round_trip::<tencent::GetProvisioningTaskStatusResponse>
         }
+        ("tencent-organization", "CreateUserSyncProvisioningRequest") => {
+            round_trip::<tencent::CreateUserSyncProvisioningRequest>
+        }
+        ("tencent-organization", "CreateUserSyncProvisioningResponse") => {
+            round_trip::<tencent::CreateUserSyncProvisioningResponse>
+        }
+        ("tencent-organization", "DeleteUserSyncProvisioningRequest") => {
+            round_trip::<tencent::DeleteUserSyncProvisioningRequest>
+        }
+        ("tencent-organization", "DeleteUserSyncProvisioningResponse") => {
+            round_trip::<tencent::DeleteUserSyncProvisioningResponse>
+        }
+        ("tencent-organization", "UpdateUserSyncProvisioningRequest") => {
+            round_trip::<tencent::UpdateUserSyncProvisioningRequest>
+        }
+        ("tencent-organization", "UpdateUserSyncProvisioningResponse") => {
+            round_trip::<tencent::UpdateUserSyncProvisioningResponse>
+        }
+        ("tencent-organization", "GetUserSyncProvisioningRequest") => {
+            round_trip::<tencent::GetUserSyncProvisioningRequest>
+        }
+        ("tencent-organization", "GetUserSyncProvisioningResponse") => {
+            round_trip::<tencent::GetUserSyncProvisioningResponse>
+        }
+        ("tencent-organization", "ListUserSyncProvisioningsRequest") => {
+            round_trip::<tencent::ListUserSyncProvisioningsRequest>
+        }
+        ("tencent-organization", "ListUserSyncProvisioningsResponse") => {
+            round_trip::<tencent::ListUserSyncProvisioningsResponse>
+        }
+        ("tencent-organization", "CreateRoleAssignmentRequest") => {
+            round_trip::<tencent::CreateRoleAssignmentRequest>
+        }
+        ("tencent-organization", "CreateRoleAssignmentResponse") => {
+            round_trip::<tencent::CreateRoleAssignmentResponse>
+        }
+        ("tencent-organization", "DeleteRoleAssignmentRequest") => {
+            round_trip::<tencent::DeleteRoleAssignmentRequest>
+        }
+        ("tencent-organization", "DeleteRoleAssignmentResponse") => {
+            round_trip::<tencent::DeleteRoleAssignmentResponse>
+        }
+        ("tencent-organization", "ProvisionRoleConfigurationRequest") => {
+            round_trip::<tencent::ProvisionRoleConfigurationRequest>
+        }
+        ("tencent-organization", "ProvisionRoleConfigurationResponse") => {
+            round_trip::<tencent::ProvisionRoleConfigurationResponse>
+        }
+        ("tencent-organization", "DismantleRoleConfigurationRequest") => {
+            round_trip::<tencent::DismantleRoleConfigurationRequest>
+        }
+        ("tencent-organization", "DismantleRoleConfigurationResponse") => {
+            round_trip::<tencent::DismantleRoleConfigurationResponse>
+        }
+        ("tencent-organization", "GetTaskStatusRequest") => round_trip::<tencent::GetTaskStatusRequest>,
+        ("tencent-organization", "GetTaskStatusResponse") => round_trip::<tencent::GetTaskStatusResponse>,
+        ("tencent-organization", "ListTasksRequest") => round_trip::<tencent::ListTasksRequest>,
+        ("tencent-organization", "ListTasksResponse") => round_trip::<tencent::ListTasksResponse>,
         ("tencent-organization", "TencentError") => round_trip::<tencent::TencentError>,
         ("oracle-primavera-admin", "UserDataStore") => round_trip::<oracle::UserDataStore>,
         _ => return None,
