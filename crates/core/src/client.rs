@@ -25,9 +25,9 @@ macro_rules! client_glue {
             async fn pre<E>(
                 &self,
                 request: &mut $crate::client::reexport::reqwest::Request,
-                _info: &$crate::client::reexport::progenitor_client::OperationInfo,
+                info: &$crate::client::reexport::progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), $crate::client::reexport::progenitor_client::Error<E>> {
-                $crate::hooks::prepare_request(&PROTOCOL, &self.inner, request)
+                $crate::hooks::prepare_request(&PROTOCOL, info.operation_id, &self.inner, request)
                     .map_err($crate::client::reexport::progenitor_client::Error::Custom)
             }
 

@@ -8,7 +8,8 @@ use crate::answer::ORIGINAL_STATUS_HEADER;
 use crate::signing::RequestParts;
 use crate::{ClientConfig, Credentials, Protocol, Style, vendor};
 
-/// Turns a request as progenitor built it into the request the vendor expects,
+/// Turns a request for operation `operation_id` (as the spec or progenitor
+/// names it) as progenitor built it into the request the vendor expects,
 /// short of signing. Errors here reach the caller as `Error::Custom`.
 ///
 /// progenitor adds an `api-version` header that no vendor here wants. RPC
@@ -17,6 +18,7 @@ use crate::{ClientConfig, Credentials, Protocol, Style, vendor};
 /// headers and path rules ([`VendorRules::prepare`](crate::vendor::VendorRules::prepare)).
 pub fn prepare_request(
     protocol: &Protocol,
+    operation_id: &str,
     config: &ClientConfig,
     request: &mut reqwest::Request,
 ) -> Result<(), String> {
@@ -27,23 +29,20 @@ pub fn prepare_request(
                 .into(),
         );
     };
+    let operation = protocol
+        .operation_named(operation_id)
+        .ok_or_else(|| format!("this API has no operation {operation_id}"))?;
     let rules = vendor::rules(protocol.vendor);
     if protocol.style == Style::Rpc {
         let headers =
             rules.rpc_headers().ok_or_else(|| format!("{:?} has no RPC-style APIs", protocol.vendor))?;
         let path = request.url().path().to_owned();
-        let operation = protocol
-            .operations
-            .iter()
-            .find(|op| path.ends_with(op.path))
-            .ok_or_else(|| format!("no operation of this API has the path {path}"))?;
-        let action = operation.action.unwrap_or(operation.operation_id);
-        let stem = &path[..path.len() - operation.path.len()];
-        request.url_mut().set_path(&format!("{stem}/"));
-        vendor::set_header(request, headers.action, action)?;
+        let stem = path.strip_suffix(operation.path).unwrap_or(&path).to_owned();
+        request.url_mut().set_path(&format!("{}/", stem.trim_end_matches('/')));
+        vendor::set_header(request, headers.action, operation.action.unwrap_or(operation.operation_id))?;
         vendor::set_header(request, headers.version, protocol.api_version)?;
     }
-    rules.prepare(protocol, config.configured_region(), credentials, request)
+    rules.prepare(protocol, operation, config.configured_region(), credentials, request)
 }
 
 /// The parts of a request that signatures cover, with `host` taken from the
@@ -187,7 +186,8 @@ impl Buffered {
     }
 }
 
-/// Signs and sends a call of operation `operation_id`, retrying transient
+/// Signs and sends a call of operation `operation_id` (as the spec or as
+/// progenitor names it), retrying transient
 /// failures under the client's [`RetryPolicy`](crate::RetryPolicy), each
 /// attempt signed afresh; then presents the vendor's answer the way the
 /// generated code can decode it.
@@ -204,7 +204,7 @@ pub async fn execute(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
-    let mutates = protocol.operation(operation_id).is_some_and(|op| op.mutates);
+    let mutates = protocol.operation_named(operation_id).is_some_and(|op| op.mutates);
     let policy = config.retry_policy();
     let started = tokio::time::Instant::now();
     let mut retry = 0;

@@ -286,6 +286,15 @@ impl Protocol {
     pub fn operation(&self, operation_id: &str) -> Option<&'static Operation> {
         self.operations.iter().find(|op| op.operation_id == operation_id)
     }
+
+    /// The operation named `name` either as the spec does (`GetTaskStatus`)
+    /// or as progenitor's `OperationInfo` does (`get_task_status`).
+    pub fn operation_named(&self, name: &str) -> Option<&'static Operation> {
+        let plain =
+            |text: &str| text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
+        let wanted = plain(name);
+        self.operation(name).or_else(|| self.operations.iter().find(|op| plain(op.operation_id) == wanted))
+    }
 }
 
 /// Matches a request path against a path template such as

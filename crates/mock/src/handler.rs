@@ -267,7 +267,10 @@ fn arguments(
             (ParamKind::Integer, Value::Number(n)) => n.is_i64(),
             (ParamKind::Number, Value::String(s)) => s.parse::<f64>().is_ok(),
             (ParamKind::Number, Value::Number(_)) => true,
-            (ParamKind::Boolean, Value::String(s)) => s == "true" || s == "false",
+            // Alibaba's SDK writes query booleans with Python's `str()`: `True`, `False`.
+            (ParamKind::Boolean, Value::String(s)) => {
+                s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+            }
             (ParamKind::Boolean, Value::Bool(_)) => true,
             (ParamKind::Array, Value::Array(_)) | (ParamKind::Object, Value::Object(_)) => true,
             _ => false,
@@ -413,6 +416,22 @@ pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
         Err(refusal) => return refuse(protocol.vendor, &refusal),
     };
     if let Some(start) = &operation.start {
+        // A script under the operation's id plays faults before its answers (see `JobScripts`).
+        if state.scripts.lock().unwrap().has(operation.operation_id) {
+            let mut step = state.next_step(api, operation.operation_id);
+            while let Some(delay) = step.delay() {
+                tokio::time::sleep(delay).await;
+                step = state.next_step(api, operation.operation_id);
+            }
+            match step {
+                Step::Drop => return Answer::Drop,
+                Step::Http(status) => return refuse(protocol.vendor, &Refusal::Http(status)),
+                Step::Throttle { retry_after } => {
+                    return refuse(protocol.vendor, &Refusal::Throttled(retry_after));
+                }
+                _ => {}
+            }
+        }
         return crate::lifecycle::start_answer(state, api, protocol, start, operation, &parts, &args);
     }
     if let Some(list) = &operation.list {

@@ -52,7 +52,10 @@ enum WrittenStep {
     Object(Step),
 }
 
-/// Per-id lifecycles. An id without a script plays the default life: running
+/// Per-id lifecycles. A script may also be set under the operation id of a
+/// start operation (`CreateAccessAssignment`): its faults and delays then
+/// come before that operation's answers, and any other step lets it answer.
+/// An id without a script plays the default life: running
 /// for its first two polls, then success; an id starting with `fail-` fails
 /// instead of succeeding, and one starting with `partial-` partly succeeds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -85,6 +88,11 @@ impl JobScripts {
             scripts.insert(id, steps);
         }
         Ok(Self { scripts })
+    }
+
+    /// Whether `id` has a script of its own.
+    pub fn has(&self, id: &str) -> bool {
+        self.scripts.contains_key(id)
     }
 
     /// Sets the life of job `id`.

@@ -2,30 +2,13 @@
 //! call for each API against a local server, and the exit codes.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 
 use serde_json::{Value, json};
 
 use crate::support::{
-    credential_env, only_request, protocol, response_example, server_answering, server_answering_raw, verify,
-    wire_body,
+    credential_env, only_request, protocol, response_example, run, server_answering, server_answering_raw,
+    verify, wire_body,
 };
-
-struct Outcome {
-    code: u8,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
-    let var = |name: &str| vars.get(name).cloned();
-    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None, interactive: false };
-    let argv: Vec<OsString> =
-        std::iter::once("cloudjobs".into()).chain(args.iter().map(OsString::from)).collect();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = cloudjobs_cli::run(argv, &env, &mut stdout, &mut stderr);
-    Outcome { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
-}
 
 /// The documented command line of the first operation of `api`, with every
 /// required flag set to a sample value.

@@ -7,6 +7,7 @@ mod emulator;
 mod errors;
 mod freshness;
 mod generator_fixtures;
+mod lifecycle;
 mod responses;
 mod sdk_acceptance;
 mod sixth_api;

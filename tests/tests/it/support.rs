@@ -30,6 +30,25 @@ pub fn response_example(api: &str, status: &str) -> Value {
     operation["responses"][status]["content"]["application/json"]["example"].clone()
 }
 
+/// Operation `operation_id` of `api`'s spec, as JSON.
+fn operation_of(api: &str, operation_id: &str) -> Value {
+    let spec = spec(api);
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .find(|operation| operation["operationId"] == operation_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{api} has no operation {operation_id}"))
+}
+
+/// The example of operation `operation_id`'s `status` response, `Null` when
+/// that response has no body.
+pub fn operation_response_example(api: &str, operation_id: &str, status: &str) -> Value {
+    operation_of(api, operation_id)["responses"][status]["content"]["application/json"]["example"].clone()
+}
+
 /// What the vendor's server sends for a success: the body in its envelope (Tencent's `Response`).
 pub fn wire_body(api: &str, body: Value) -> Value {
     cloudjobs_core::vendor::rules(protocol(api).vendor).envelope(body)
@@ -102,4 +121,48 @@ pub fn sample_args(api: &str) -> BTreeMap<String, String> {
         .filter(|p| p.required)
         .map(|p| (p.name.to_owned(), format!("sample-{}", p.flag)))
         .collect()
+}
+
+/// The arguments of operation `operation_id` of `api`, by spec name, taken
+/// from the spec's own examples: each parameter's `example`, and each field
+/// of the request body's example (arrays and objects as JSON text).
+pub fn example_args(api: &str, operation_id: &str) -> BTreeMap<String, String> {
+    let operation = operation_of(api, operation_id);
+    let text = |value: &Value| match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut args = BTreeMap::new();
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        if let (Some(name), Some(example)) = (parameter["name"].as_str(), parameter.get("example")) {
+            args.insert(name.to_owned(), text(example));
+        }
+    }
+    if let Some(body) = operation.pointer("/requestBody/content/application~1json/example") {
+        match body.as_object() {
+            Some(fields) => args.extend(fields.iter().map(|(name, value)| (name.clone(), text(value)))),
+            None => {
+                args.insert(cloudjobs_core::WHOLE_BODY.to_owned(), body.to_string());
+            }
+        }
+    }
+    args
+}
+
+/// What the `cloudjobs` command did, run in-process.
+pub struct Outcome {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the `cloudjobs` command in-process with `args` and environment `vars`.
+pub fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
+    let var = |name: &str| vars.get(name).cloned();
+    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None, interactive: false };
+    let argv: Vec<std::ffi::OsString> =
+        std::iter::once("cloudjobs".into()).chain(args.iter().map(std::ffi::OsString::from)).collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cloudjobs_cli::run(argv, &env, &mut stdout, &mut stderr);
+    Outcome { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
 }

@@ -1,10 +1,16 @@
 //! Our requests against the official SDKs' requests, recorded by
 //! tools/sdk-capture/capture.py into tests/fixtures/wire/.
 //!
+//! The fixtures are the status call of each API with and without a temporary
+//! token (`<api>.json`, `<api>-with-token.json`), and one call of every
+//! operation of each API that has an official SDK (`<api>--<Operation>.json`),
+//! made with the spec's examples.
+//!
 //! First, each SDK request verifies under our canonicalization with its
 //! secret: our canonicalization is the vendor's. Then our client makes the same
-//! call against a local server, and the request carries the same method, path,
-//! query, body fields and protocol headers, and verifies too.
+//! call against a local server answering with that operation's example, and the
+//! request carries the same method, path, query, body fields and protocol
+//! headers, and verifies too.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,7 +21,10 @@ use cloudjobs_tests::workspace_root;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::support::{only_request, protocol, response_example, server_answering, verify, wire_body};
+use crate::support::{
+    only_request, operation_response_example, protocol, response_example, server_answering,
+    server_answering_raw, verify, wire_body,
+};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -54,8 +63,42 @@ fn fixtures() -> Vec<(String, Fixture)> {
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(out.len(), 8, "four SDKs, with and without a token");
+    let apis = sdk_apis();
+    let seeds: Vec<String> =
+        apis.iter().flat_map(|api| [format!("{api}.json"), format!("{api}-with-token.json")]).collect();
+    assert_eq!(seeds.len(), 8, "four SDKs, with and without a token: {apis:?}");
+    for seed in &seeds {
+        assert!(out.iter().any(|(name, _)| name == seed), "missing the seed fixture {seed}");
+    }
+    let mut operations = 0;
+    for api in &apis {
+        for operation in protocol(api).operations {
+            operations += 1;
+            let id = operation.operation_id;
+            let name = format!("{api}--{id}.json");
+            let found = out.iter().find(|(file, _)| *file == name).unwrap_or_else(|| {
+                panic!("no SDK recording of {api} {id}: run tools/sdk-capture/capture.py ({name})")
+            });
+            assert_eq!((found.1.api.as_str(), found.1.operation.as_str()), (*api, id), "{name}");
+        }
+    }
+    assert!(
+        out.len() >= seeds.len() + operations,
+        "{} fixtures: the {} seeds and one per operation ({operations}) of {apis:?}",
+        out.len(),
+        seeds.len()
+    );
     out
+}
+
+/// The APIs whose official SDK records its requests: every API but Oracle's,
+/// which publishes no SDK.
+fn sdk_apis() -> Vec<&'static str> {
+    cloudjobs_cli::generated::APIS
+        .iter()
+        .filter(|(_, protocol)| protocol.vendor != Vendor::Oracle)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 fn sdk_parts(fixture: &Fixture) -> RequestParts {
@@ -94,17 +137,21 @@ fn protocol_headers(vendor: Vendor) -> &'static [(&'static str, bool)] {
 
 #[test]
 fn the_official_sdks_requests_verify_under_our_canonicalization() {
+    let mut failures = Vec::new();
     for (name, fixture) in fixtures() {
         let parts = sdk_parts(&fixture);
         let c = &fixture.credentials;
         let verified = verify(&fixture.api, &parts, &c.id, &c.secret);
-        assert_eq!(verified, Ok(c.id.clone()), "{name} ({}): the SDK's own request must verify", fixture.sdk);
+        if verified != Ok(c.id.clone()) {
+            failures
+                .push(format!("{name} ({}): the SDK's own request must verify: {verified:?}", fixture.sdk));
+        }
         let wrong = verify(&fixture.api, &parts, &c.id, "not-the-secret");
-        assert!(
-            matches!(wrong, Err(VerifyError::SignatureMismatch { .. })),
-            "{name}: a wrong secret must fail"
-        );
+        if !matches!(wrong, Err(VerifyError::SignatureMismatch { .. })) {
+            failures.push(format!("{name}: a wrong secret must fail: {wrong:?}"));
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 fn sorted_query(parts: &RequestParts) -> Vec<(String, String)> {
@@ -117,50 +164,92 @@ fn body_json(parts: &RequestParts) -> Value {
     if parts.body.is_empty() { Value::Null } else { serde_json::from_slice(&parts.body).unwrap() }
 }
 
+/// Every fixture is checked and every difference reported, not only the first.
 #[tokio::test]
 async fn our_requests_match_the_official_sdks() {
+    let mut failures = Vec::new();
     for (name, fixture) in fixtures() {
-        let api = fixture.api.as_str();
-        let sdk = sdk_parts(&fixture);
-        let example = response_example(api, "200");
-        let server = server_answering(200, wire_body(api, example.clone()), &[]).await;
-
-        let c = &fixture.credentials;
-        let mut credentials = Credentials::access_key(&c.id, &c.secret);
-        if let Some(token) = &c.token {
-            credentials = credentials.with_security_token(token);
-        }
-        if let Some(domain) = &c.domain_id {
-            credentials = credentials.with_domain_id(domain);
-        }
-        let config = ClientConfig::new().credentials(credentials).endpoint(server.uri());
-        let output = cloudjobs_cli::generated::call(api, config, &fixture.operation, &fixture.params)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(output.body, example, "{name}: the typed response must be the sample, envelope removed");
-
-        let ours = only_request(&server).await;
-        assert_eq!(ours.method, sdk.method, "{name}: method");
-        assert_eq!(ours.path, sdk.path, "{name}: path");
-        assert_eq!(sorted_query(&ours), sorted_query(&sdk), "{name}: query parameters");
-        assert_eq!(body_json(&ours), body_json(&sdk), "{name}: body fields");
-        for (header, same_value) in protocol_headers(protocol(api).vendor) {
-            let Some(theirs) = sdk.header(header) else { continue };
-            let mine = ours.header(header).unwrap_or_else(|| panic!("{name}: we do not send {header}"));
-            if *same_value {
-                assert_eq!(mine, theirs, "{name}: header {header}");
-            }
-        }
-        let scheme = |parts: &RequestParts| {
-            parts.header("authorization").unwrap().split(' ').next().unwrap().to_owned()
-        };
-        assert_eq!(scheme(&ours), scheme(&sdk), "{name}: signature algorithm");
-        assert_eq!(
-            verify(api, &ours, &c.id, &c.secret),
-            Ok(c.id.clone()),
-            "{name}: our signature must verify"
-        );
+        failures.extend(differences(&name, &fixture).await);
     }
+    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// How our client's request for a fixture's call differs from the SDK's.
+async fn differences(name: &str, fixture: &Fixture) -> Vec<String> {
+    let mut out = Vec::new();
+    let differ = |what: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
+        format!("{name}: {what}: ours {ours:?}, the SDK's {theirs:?}")
+    };
+    let api = fixture.api.as_str();
+    let sdk = sdk_parts(fixture);
+    let example = operation_response_example(api, &fixture.operation, "200");
+    let server = if example.is_null() {
+        // The operation's success has no body (Huawei's StartIdentityCenter).
+        server_answering_raw(200, b"").await
+    } else {
+        server_answering(200, wire_body(api, example.clone()), &[]).await
+    };
+
+    let c = &fixture.credentials;
+    let mut credentials = Credentials::access_key(&c.id, &c.secret);
+    if let Some(token) = &c.token {
+        credentials = credentials.with_security_token(token);
+    }
+    if let Some(domain) = &c.domain_id {
+        credentials = credentials.with_domain_id(domain);
+    }
+    let config = ClientConfig::new().credentials(credentials).endpoint(server.uri());
+    let output = cloudjobs_cli::generated::call(api, config, &fixture.operation, &fixture.params).await;
+    let requests = server.received_requests().await.unwrap();
+    match output {
+        Ok(output) if output.body != example => {
+            let what =
+                format!("the typed response must be {}'s example, envelope removed", fixture.operation);
+            out.push(differ(&what, &output.body, &example));
+        }
+        Ok(_) => {}
+        // Refused before sending (e.g. a value our types cannot take): nothing to compare.
+        Err(e) if requests.is_empty() => {
+            out.push(format!("{name}: our client refused the call: {e}"));
+            return out;
+        }
+        Err(e) => out.push(differ("the call failed", &e.to_string(), &"a success")),
+    }
+
+    let ours = only_request(&server).await;
+    if ours.method != sdk.method {
+        out.push(differ("method", &ours.method, &sdk.method));
+    }
+    if ours.path != sdk.path {
+        out.push(differ("path", &ours.path, &sdk.path));
+    }
+    if sorted_query(&ours) != sorted_query(&sdk) {
+        out.push(differ("query parameters", &sorted_query(&ours), &sorted_query(&sdk)));
+    }
+    if body_json(&ours) != body_json(&sdk) {
+        out.push(differ("body fields", &body_json(&ours), &body_json(&sdk)));
+    }
+    for (header, same_value) in protocol_headers(protocol(api).vendor) {
+        let Some(theirs) = sdk.header(header) else { continue };
+        match ours.header(header) {
+            None => out.push(differ(&format!("header {header}"), &None::<&str>, &theirs)),
+            Some(mine) if *same_value && mine != theirs => {
+                out.push(differ(&format!("header {header}"), &mine, &theirs))
+            }
+            Some(_) => {}
+        }
+    }
+    let scheme = |parts: &RequestParts| {
+        parts.header("authorization").unwrap_or_default().split(' ').next().unwrap().to_owned()
+    };
+    if scheme(&ours) != scheme(&sdk) {
+        out.push(differ("signature algorithm", &scheme(&ours), &scheme(&sdk)));
+    }
+    let verified = verify(api, &ours, &c.id, &c.secret);
+    if verified != Ok(c.id.clone()) {
+        out.push(differ("our signature must verify", &verified, &"Ok"));
+    }
+    out
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use super::{
     CredentialVariable, ErrorFields, Refusal, RpcHeaders, ServerAnswer, VendorRules, header_number,
     ini_section, ini_value, request_id, text, variable_pair,
 };
-use crate::{CloudError, Credentials, Vendor};
+use crate::{CloudError, Credentials, Operation, ParamKind, Protocol, Vendor};
 
 pub(super) struct Alibaba;
 
@@ -37,6 +37,35 @@ impl VendorRules for Alibaba {
 
     fn rpc_headers(&self) -> Option<RpcHeaders> {
         Some(RpcHeaders { action: "x-acs-action", version: "x-acs-version" })
+    }
+
+    /// Boolean query values as Alibaba's SDK sends them: it writes every
+    /// query value with Python's `str()`, so `true` travels as `True`.
+    fn prepare(
+        &self,
+        _protocol: &Protocol,
+        operation: &Operation,
+        _region: Option<&str>,
+        _credentials: &Credentials,
+        request: &mut reqwest::Request,
+    ) -> Result<(), String> {
+        let is_boolean =
+            |name: &str| operation.params.iter().any(|p| p.name == name && p.kind == ParamKind::Boolean);
+        let pairs: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+        if !pairs.iter().any(|(name, _)| is_boolean(name)) {
+            return Ok(());
+        }
+        let mut query = request.url_mut().query_pairs_mut();
+        query.clear();
+        for (name, value) in pairs {
+            let value = match (is_boolean(&name), value.as_str()) {
+                (true, "true") => "True".to_owned(),
+                (true, "false") => "False".to_owned(),
+                _ => value,
+            };
+            query.append_pair(&name, &value);
+        }
+        Ok(())
     }
 
     fn read_error(&self, body: &Value) -> Option<ErrorFields> {

@@ -12,7 +12,7 @@ use super::{
     CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules, ini_section, ini_value, request_id,
     set_header, text, variable_pair,
 };
-use crate::{CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
 pub(super) struct Huawei;
 
@@ -52,11 +52,18 @@ impl VendorRules for Huawei {
     fn prepare(
         &self,
         _protocol: &Protocol,
+        _operation: &Operation,
         _region: Option<&str>,
         credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
         set_header(request, "content-type", "application/json")?;
+        // Huawei's SDK percent-encodes `*` in path values, which the URL
+        // standard leaves as it is; the path then reads as the SDK's does.
+        if request.url().path().contains('*') {
+            let path = request.url().path().replace('*', "%2A");
+            request.url_mut().set_path(&path);
+        }
         if let Credentials::AccessKey(key) = credentials
             && let Some(domain) = &key.domain_id
         {

@@ -18,7 +18,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::{CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
 /// Every vendor the runtime knows, in a fixed order.
 pub const ALL: [Vendor; 4] = [Vendor::Alibaba, Vendor::Tencent, Vendor::Huawei, Vendor::Oracle];
@@ -129,6 +129,7 @@ pub trait VendorRules: Sync {
     fn prepare(
         &self,
         _protocol: &Protocol,
+        _operation: &Operation,
         _region: Option<&str>,
         _credentials: &Credentials,
         _request: &mut reqwest::Request,

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules};
-use crate::{CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
 pub(super) struct Oracle;
 
@@ -26,6 +26,7 @@ impl VendorRules for Oracle {
     fn prepare(
         &self,
         protocol: &Protocol,
+        _operation: &Operation,
         _region: Option<&str>,
         credentials: &Credentials,
         request: &mut reqwest::Request,

@@ -11,7 +11,7 @@ use super::{
     CredentialVariable, ErrorFields, Presented, Refusal, RpcHeaders, ServerAnswer, VendorRules, ini_section,
     ini_value, request_id, set_header as set, text, variable_pair,
 };
-use crate::{CloudError, Credentials, Protocol, Vendor};
+use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
 pub(super) struct Tencent;
 
@@ -42,6 +42,7 @@ impl VendorRules for Tencent {
     fn prepare(
         &self,
         _protocol: &Protocol,
+        _operation: &Operation,
         region: Option<&str>,
         _credentials: &Credentials,
         request: &mut reqwest::Request,

@@ -1,0 +1,255 @@
+//! Whole job lifecycles against the emulator, for every start operation of
+//! every API: the command starts a job with the spec's example arguments,
+//! follows each job it started to its end, and the list operations show it;
+//! jobs that fail or partly succeed end with their own exit codes; a call that
+//! changes state is never sent twice when the vendor may have acted on it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use cloudjobs_core::waiter::values_at;
+use cloudjobs_core::{ErrorKind, Operation, ParamKind, RetryPolicy};
+use cloudjobs_mock::{Emulator, EmulatorConfig, Step};
+use serde_json::Value;
+
+use crate::support::{apis, credential_env, example_args, protocol, run};
+
+async fn start_emulator() -> Emulator {
+    Emulator::start(EmulatorConfig::new().apis(cloudjobs_cli::generated::APIS)).await.unwrap()
+}
+
+/// Every start operation of every API, with the operation that follows its jobs.
+fn start_operations() -> Vec<(&'static str, &'static Operation, &'static Operation)> {
+    let mut found = Vec::new();
+    for api in apis() {
+        let protocol = protocol(api);
+        for operation in protocol.operations.iter().filter(|op| op.start.is_some()) {
+            let follow = protocol.operation(operation.start.unwrap().follow).unwrap();
+            found.push((api, operation, follow));
+        }
+    }
+    found
+}
+
+/// The command line of `operation` with `args`; a whole body goes through a file.
+fn command_line(
+    api: &str,
+    operation: &Operation,
+    args: &BTreeMap<String, String>,
+    url: &str,
+    scratch: &tempfile::TempDir,
+) -> Vec<String> {
+    let mut line = vec![api.to_owned(), operation.command.to_owned()];
+    for param in operation.params {
+        if let Some(value) = args.get(param.name) {
+            line.extend([format!("--{}", param.flag), value.clone()]);
+        }
+    }
+    if let Some(body) = args.get(cloudjobs_core::WHOLE_BODY) {
+        let path = scratch.path().join(format!("{}.json", operation.operation_id));
+        std::fs::write(&path, body).unwrap();
+        line.extend(["--body".to_owned(), path.display().to_string()]);
+    }
+    line.extend(["--endpoint".to_owned(), url.to_owned()]);
+    line
+}
+
+/// The JSON documents the command printed, in order.
+fn documents(stdout: &str) -> Vec<Value> {
+    serde_json::Deserializer::from_str(stdout).into_iter::<Value>().map(Result::unwrap).collect()
+}
+
+/// Arguments whose first plain string value starts with `word`, which makes
+/// the emulator's jobs of that call end the way the word says.
+fn marked(api: &str, operation: &Operation, word: &str) -> BTreeMap<String, String> {
+    let mut args = example_args(api, operation.operation_id);
+    let plain = operation.params.iter().find(|p| {
+        p.kind == ParamKind::String
+            && args.get(p.name).is_some_and(|v| !v.starts_with('[') && !v.starts_with('{'))
+    });
+    match plain {
+        Some(param) => {
+            let value = args.get_mut(param.name).unwrap();
+            *value = format!("{word}{value}");
+        }
+        // Without a plain argument in the example (Oracle's body is lists of users), the
+        // word goes in the first string parameter the operation has.
+        None => {
+            let param = operation.params.iter().find(|p| p.kind == ParamKind::String);
+            let param = param.unwrap_or_else(|| panic!("{}: no string parameter", operation.operation_id));
+            args.insert(param.name.to_owned(), format!("{word}job"));
+        }
+    }
+    args
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_start_operation_is_started_followed_to_success_and_listed() {
+    let emulator = start_emulator().await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut runs = Vec::new();
+    for (api, operation, follow) in start_operations() {
+        let args = example_args(api, operation.operation_id);
+        let mut line = command_line(api, operation, &args, &emulator.base_url(), &scratch);
+        line.extend(["--wait".to_owned(), "--timeout".to_owned(), "60s".to_owned()]);
+        let vars = credential_env(api, emulator.key_id(), emulator.secret());
+        runs.push((api, operation, follow, tokio::task::spawn_blocking(move || run(&line, &vars))));
+    }
+    assert!(runs.len() >= 10, "every API starts jobs: {} start operations", runs.len());
+    for (api, operation, follow, outcome) in runs {
+        let outcome = outcome.await.unwrap();
+        let name = format!("{api} {}", operation.operation_id);
+        assert_eq!(outcome.code, 0, "{name}: {}", outcome.stderr);
+        let printed = documents(&outcome.stdout);
+        assert!(printed.len() >= 2, "{name}: the start answer, then each job's end: {printed:?}");
+        let job = follow.job.unwrap();
+        for end in &printed[1..] {
+            let word = if job.status == "http-status" {
+                "200".to_owned()
+            } else {
+                end.pointer(job.status).and_then(Value::as_str).unwrap_or_default().to_owned()
+            };
+            assert!(job.succeeded.contains(&word.as_str()), "{name}: ended as {word:?}: {end}");
+        }
+        // The jobs it started are in the API's lists that list such jobs.
+        let start = operation.start.unwrap();
+        let ids = start.ids.map(|pointer| values_at(&printed[0], pointer)).unwrap_or_default();
+        let protocol = protocol(api);
+        for list in protocol.operations.iter().filter(|op| op.list.is_some()) {
+            let model = list.list.unwrap();
+            let template = crate::support::operation_response_example(api, list.operation_id, "200");
+            let lists_these = job.id_param.is_some_and(|id| {
+                template
+                    .pointer(model.items)
+                    .and_then(|items| items.get(0))
+                    .is_some_and(|item| item.get(id).is_some())
+            });
+            if !lists_these || ids.is_empty() {
+                continue;
+            }
+            let mut args = example_args(api, list.operation_id);
+            args.remove(model.next_token);
+            args.insert(model.page_size.unwrap().to_owned(), "100".to_owned());
+            let config = emulator.client_config(api).unwrap();
+            let page = cloudjobs_cli::generated::call(api, config, list.operation_id, &args).await.unwrap();
+            let listed = values_at(&page.body, &format!("{}/*/{}", model.items, job.id_param.unwrap()));
+            for id in &ids {
+                assert!(listed.contains(id), "{name}: {} does not list {id}: {listed:?}", list.operation_id);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes() {
+    let emulator = start_emulator().await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut runs = Vec::new();
+    for (api, operation, follow) in start_operations() {
+        let job = follow.job.unwrap();
+        // Only jobs with ids can be told to end badly, and only as their API documents.
+        if operation.start.unwrap().ids.is_none() && operation.start.unwrap().ids_from_header.is_none() {
+            continue;
+        }
+        let endings = [
+            ("fail-", cloudjobs_cli::EXIT_JOB_FAILED, !job.failed.is_empty() || job.failure_field.is_some()),
+            ("partial-", cloudjobs_cli::EXIT_PARTIAL, !job.partial.is_empty() || job.partial_field.is_some()),
+        ];
+        for (word, code, _) in endings.into_iter().filter(|(_, _, documented)| *documented) {
+            let args = marked(api, operation, word);
+            let mut line = command_line(api, operation, &args, &emulator.base_url(), &scratch);
+            line.extend(["--wait".to_owned(), "--timeout".to_owned(), "60s".to_owned()]);
+            let vars = credential_env(api, emulator.key_id(), emulator.secret());
+            runs.push((
+                api,
+                operation.operation_id,
+                word,
+                code,
+                tokio::task::spawn_blocking(move || run(&line, &vars)),
+            ));
+        }
+    }
+    let partial_apis: Vec<&str> = runs.iter().filter(|run| run.2 == "partial-").map(|run| run.0).collect();
+    assert!(
+        partial_apis.contains(&"alibaba-eiam") && partial_apis.contains(&"oracle-primavera-admin"),
+        "EIAM and Oracle jobs can partly succeed: {partial_apis:?}"
+    );
+    for (api, operation, word, code, outcome) in runs {
+        let outcome = outcome.await.unwrap();
+        assert_eq!(outcome.code, code, "{api} {operation} with {word}: {}", outcome.stderr);
+        if word == "partial-" {
+            assert!(
+                outcome.stderr.contains("only partly succeeded"),
+                "{api} {operation}: {}",
+                outcome.stderr
+            );
+            assert!(
+                documents(&outcome.stdout).len() >= 2,
+                "{api} {operation}: the final answer is printed too"
+            );
+        }
+    }
+}
+
+/// A client of `api` whose calls give up after `timeout`, with the default retries.
+fn impatient(emulator: &Emulator, api: &str, timeout: Duration) -> cloudjobs_core::ClientConfig {
+    let quick = RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() };
+    emulator.client_config(api).unwrap().timeout(timeout).retry(quick)
+}
+
+/// How many requests for `action` the emulator received.
+fn received(emulator: &Emulator, action: &str) -> usize {
+    let named = |r: &cloudjobs_mock::RecordedRequest| r.parts.header("x-acs-action") == Some(action);
+    emulator.requests().iter().filter(|r| named(r)).count()
+}
+
+#[tokio::test]
+async fn a_start_operation_that_may_have_been_applied_is_sent_once() {
+    let api = "alibaba-cloudsso";
+    let action = "CreateAccessAssignment";
+    let args = example_args(api, action);
+
+    // A timeout: the vendor may have acted, so the call is not sent again.
+    let emulator = start_emulator().await;
+    emulator.script(action, vec![Step::DelayMs(1500), Step::Success]);
+    let config = impatient(&emulator, api, Duration::from_millis(300));
+    let error = cloudjobs_cli::generated::call(api, config, action, &args).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(received(&emulator, action), 1, "sent once");
+    assert!(
+        error.message().contains("CreateAccessAssignment may have been applied: check with list-tasks"),
+        "{error}"
+    );
+    emulator.stop().await;
+
+    // A server error, and a dropped connection: the same.
+    for fault in [Step::Http(503), Step::Drop] {
+        let emulator = start_emulator().await;
+        emulator.script(action, vec![fault.clone(), Step::Success]);
+        let config = impatient(&emulator, api, Duration::from_secs(5));
+        let error = cloudjobs_cli::generated::call(api, config, action, &args).await.unwrap_err();
+        assert_eq!(received(&emulator, action), 1, "{fault:?}: sent once");
+        assert!(error.may_have_been_applied(), "{fault:?}: {error}");
+        emulator.stop().await;
+    }
+
+    // A throttling refusal: the vendor did not act, so it is sent again and succeeds.
+    let emulator = start_emulator().await;
+    emulator.script(action, vec![Step::Throttle { retry_after: 0 }, Step::Success]);
+    let config = impatient(&emulator, api, Duration::from_secs(5));
+    cloudjobs_cli::generated::call(api, config, action, &args).await.unwrap();
+    assert_eq!(received(&emulator, action), 2, "refused once, then accepted");
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn reads_are_still_retried_after_a_server_error() {
+    let api = "alibaba-cloudsso";
+    let emulator = start_emulator().await;
+    emulator.script("t-read", vec![Step::Http(503), Step::Success]);
+    let config = impatient(&emulator, api, Duration::from_secs(5));
+    let mut args = example_args(api, "GetTaskStatus");
+    args.insert("TaskId".to_owned(), "t-read".to_owned());
+    cloudjobs_cli::generated::call(api, config, "GetTaskStatus", &args).await.unwrap();
+    assert_eq!(received(&emulator, "GetTaskStatus"), 2);
+}
