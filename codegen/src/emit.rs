@@ -286,7 +286,42 @@ pub fn cli_registry(apis: &[String]) -> String {
             }
         }
     });
+    let list_arms = apis.iter().zip(&crates).map(|(name, krate)| {
+        quote! {
+            #name => {
+                let client = #krate::Client::with_config(config)?;
+                let mut items = ::std::pin::pin!(#krate::list_json(&client, operation_id, args, options)?);
+                let mut count = 0;
+                while let ::std::option::Option::Some(item) =
+                    cloudjobs_core::client::reexport::futures_util::StreamExt::next(&mut items).await
+                {
+                    on_item(item?);
+                    count += 1;
+                }
+                Ok(count)
+            }
+        }
+    });
     let tokens = quote! {
+        /// Walks list operation `operation_id` of API `api` to its end, handing
+        /// each item to `on_item`; returns how many there were.
+        pub async fn list(
+            api: &str,
+            config: cloudjobs_core::ClientConfig,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            options: cloudjobs_core::pages::ListOptions,
+            mut on_item: impl FnMut(cloudjobs_core::client::reexport::serde_json::Value),
+        ) -> ::std::result::Result<usize, cloudjobs_core::CloudError> {
+            match api {
+                #(#list_arms)*
+                other => Err(cloudjobs_core::CloudError::new(
+                    cloudjobs_core::ErrorKind::InvalidRequest,
+                    format!("no API named {other}"),
+                )),
+            }
+        }
+
         /// Follows every job that start operation `operation_id` of API `api` started.
         pub async fn follow(
             api: &str,

@@ -99,6 +99,25 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
                         .help("How long --wait may take, e.g. 90s, 10m (default 15m)"),
                 );
         }
+        if let Some(list) = operation.list {
+            let page_flag = list.page_size.and_then(|name| operation.params.iter().find(|p| p.name == name));
+            let page_help = match page_flag {
+                Some(param) => format!("; --{} sets the page size", param.flag),
+                None => String::new(),
+            };
+            sub = sub
+                .arg(Arg::new("all").long("all").action(clap::ArgAction::SetTrue).help(format!(
+                    "Walk every page and print each item as one line of JSON (JSON lines; `jq -s` makes an array){page_help}"
+                )))
+                .arg(
+                    Arg::new("max-items")
+                        .long("max-items")
+                        .value_name("N")
+                        .requires("all")
+                        .value_parser(clap::value_parser!(usize))
+                        .help("With --all: stop after N items"),
+                );
+        }
         let has_body = operation.params.iter().any(|p| p.location == ParamLocation::Body);
         for param in operation.params {
             let mut arg = Arg::new(param.name).long(param.flag).help(param.description);
@@ -382,6 +401,17 @@ async fn call(
         }
         .map_err(|e| CloudError::configuration(format!("cannot read --body {source}: {e}")))?;
         args.insert(cloudjobs_core::WHOLE_BODY.to_owned(), text);
+    }
+    if operation_matches.try_get_one::<bool>("all").ok().flatten() == Some(&true) {
+        let options = cloudjobs_core::pages::ListOptions {
+            page_size: None,
+            max_items: operation_matches.get_one::<usize>("max-items").copied(),
+        };
+        generated::list(api, config, operation.operation_id, &args, options, |item| {
+            let _ = writeln!(stdout, "{item}");
+        })
+        .await?;
+        return Ok(());
     }
     if operation_matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true) {
         let mut options = WaitOptions::default();

@@ -12,8 +12,10 @@
 /// Crates the macros name, so that a client crate need not depend on them itself.
 #[doc(hidden)]
 pub mod reexport {
+    pub use futures_util;
     pub use progenitor_client;
     pub use reqwest;
+    pub use serde_json;
 }
 
 /// The `ClientHooks` impl, `Client::with_config`, `Client::from_env` and
@@ -73,6 +75,34 @@ macro_rules! client_glue {
                 ::std::string::String,
             >| async move { call_json(client, operation_id, &args).await };
             $crate::waiter::wait_by_name(&PROTOCOL, operation_id, args, options, call, on_change).await
+        }
+
+        /// The items of list operation `operation_id` called with `args`, page
+        /// after page to the end (see [`cloudjobs_core::pages`]): the listing
+        /// entry point of generic callers such as `cloudjobs ... --all`.
+        pub fn list_json<'c>(
+            client: &'c Client,
+            operation_id: &str,
+            args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            options: $crate::pages::ListOptions,
+        ) -> ::std::result::Result<
+            impl $crate::client::reexport::futures_util::Stream<
+                Item = ::std::result::Result<$crate::client::reexport::serde_json::Value, $crate::CloudError>,
+            > + 'c,
+            $crate::CloudError,
+        > {
+            let operation = PROTOCOL.operation(operation_id).ok_or_else(|| {
+                $crate::CloudError::new(
+                    $crate::ErrorKind::InvalidRequest,
+                    format!("this API has no operation {operation_id}"),
+                )
+            })?;
+            let id = operation.operation_id;
+            let call = move |args: ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            >| async move { call_json(client, id, &args).await };
+            Ok($crate::pages::items(operation, args.clone(), options, call))
         }
 
         /// Follows every job that a call of start operation `operation_id`

@@ -12,6 +12,7 @@ mod config;
 mod credentials;
 mod error;
 pub mod hooks;
+pub mod pages;
 mod protocol;
 mod retry;
 pub mod signing;

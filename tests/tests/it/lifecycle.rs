@@ -253,3 +253,46 @@ async fn reads_are_still_retried_after_a_server_error() {
     cloudjobs_cli::generated::call(api, config, "GetTaskStatus", &args).await.unwrap();
     assert_eq!(received(&emulator, "GetTaskStatus"), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_walks_every_page_of_a_list() {
+    let emulator = start_emulator().await;
+    let api = "alibaba-cloudsso";
+    let vars = credential_env(api, emulator.key_id(), emulator.secret());
+    let scratch = tempfile::tempdir().unwrap();
+    let start = protocol(api).operation("CreateAccessAssignment").unwrap();
+    for _ in 0..12 {
+        let line = command_line(
+            api,
+            start,
+            &example_args(api, "CreateAccessAssignment"),
+            &emulator.base_url(),
+            &scratch,
+        );
+        let vars = vars.clone();
+        let outcome = tokio::task::spawn_blocking(move || run(&line, &vars)).await.unwrap();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    }
+    let list = |extra: &[&str]| {
+        let mut line: Vec<String> = ["alibaba-cloudsso", "list-tasks", "--directory-id", "d-1", "--endpoint"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        line.push(emulator.base_url());
+        line.extend(extra.iter().map(|s| s.to_string()));
+        let vars = vars.clone();
+        tokio::task::spawn_blocking(move || run(&line, &vars))
+    };
+    let before = received(&emulator, "ListTasks");
+    let all = list(&["--all", "--max-results", "5"]).await.unwrap();
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let items: Vec<Value> = all.stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(items.len(), 12, "one JSON line per task");
+    assert!(items.iter().all(|item| item["TaskId"].as_str().is_some_and(|id| id.starts_with("t-"))));
+    assert_eq!(received(&emulator, "ListTasks") - before, 3, "pages of 5, 5 and 2");
+
+    let some = list(&["--all", "--max-items", "7"]).await.unwrap();
+    assert_eq!(some.stdout.lines().count(), 7);
+    let one_page = list(&[]).await.unwrap();
+    assert_eq!(documents(&one_page.stdout).len(), 1, "without --all, the first page as it came");
+}
