@@ -163,11 +163,13 @@ mod tests {
         let options = ListOptions { page_size: Some(3), max_items: None };
         let all: Vec<Value> = items(&LIST, args, options, call).try_collect().await.unwrap();
         assert_eq!(all, (0..7).map(|i| json!({"TaskId": i})).collect::<Vec<_>>());
-        let calls = seen.borrow();
-        assert_eq!(calls.len(), 3);
-        assert_eq!(calls[0].get("NextToken"), None);
-        assert_eq!(calls[1].get("NextToken").map(String::as_str), Some("3"));
-        assert!(calls.iter().all(|args| args["MaxResults"] == "3" && args["ZoneId"] == "z-1"));
+        {
+            let calls = seen.borrow();
+            assert_eq!(calls.len(), 3);
+            assert_eq!(calls[0].get("NextToken"), None);
+            assert_eq!(calls[1].get("NextToken").map(String::as_str), Some("3"));
+            assert!(calls.iter().all(|args| args["MaxResults"] == "3" && args["ZoneId"] == "z-1"));
+        }
 
         let (call, seen) = server(100, 10);
         let options = ListOptions { page_size: None, max_items: Some(15) };
