@@ -132,15 +132,15 @@ mod tests {
         example: None,
     };
 
+    /// The arguments of every call a test server received.
+    type CallLog = std::rc::Rc<RefCell<Vec<BTreeMap<String, String>>>>;
+
+    /// One page's answer.
+    type Page = std::future::Ready<Result<CallOutput, CloudError>>;
+
     /// Pages of `per_page` items numbered from 0, `total` in all, and the
     /// arguments each call was made with.
-    fn server(
-        total: usize,
-        per_page: usize,
-    ) -> (
-        impl FnMut(BTreeMap<String, String>) -> std::future::Ready<Result<CallOutput, CloudError>>,
-        std::rc::Rc<RefCell<Vec<BTreeMap<String, String>>>>,
-    ) {
+    fn server(total: usize, per_page: usize) -> (impl FnMut(BTreeMap<String, String>) -> Page, CallLog) {
         let seen = std::rc::Rc::new(RefCell::new(Vec::new()));
         let log = seen.clone();
         let call = move |args: BTreeMap<String, String>| {
