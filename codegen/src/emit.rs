@@ -181,6 +181,75 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
     }
 }
 
+/// `send_and_wait` on the builder of each start operation, emitted inside
+/// progenitor's `builder` module so that it can read the values the builder
+/// holds: the start call's arguments, which the jobs' status calls carry.
+pub(crate) fn start_waiters(checked: &CheckedSpec) -> TokenStream {
+    let waiters = checked.operations.iter().filter_map(|op| {
+        let start = op.start.as_ref()?;
+        let follow = checked.operations.iter().find(|other| other.operation_id == start.follow)?;
+        let builder = format_ident!("{}", op.operation_id.to_pascal_case());
+        let id = &op.operation_id;
+        let start_type = match &op.response_schema {
+            Some(schema) => {
+                let name = format_ident!("{}", type_name(schema));
+                quote!(types::#name)
+            }
+            None => quote!(()),
+        };
+        let follow_type = format_ident!("{}", type_name(follow.response_schema.as_ref()?));
+        let doc = format!(
+            "Sends this `{id}` request, then follows every job it starts to its end with `{}` \
+             (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.",
+            start.follow
+        );
+        let fields = op.params.iter().filter(|p| p.location != Location::Body).map(|p| {
+            let (name, field) = (&p.name, setter_name(&p.name));
+            quote! {
+                if let ::std::result::Result::Ok(value) = &self.#field {
+                    sent.insert(#name.to_owned(), ::serde_json::to_value(value).unwrap_or_default());
+                }
+            }
+        });
+        let body = op.body_schema.as_ref().map(|schema| {
+            let schema = format_ident!("{}", type_name(schema));
+            quote! {
+                if let ::std::result::Result::Ok(body) = self.body.clone()
+                    && let ::std::result::Result::Ok(body) = types::#schema::try_from(body)
+                    && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(&body)
+                {
+                    sent.extend(fields);
+                }
+            }
+        });
+        Some(quote! {
+            impl<'a> #builder<'a> {
+                #[doc = #doc]
+                ///
+                /// Never resent blindly: see the crate's retry rules for calls that change state.
+                pub async fn send_and_wait(
+                    self,
+                    options: &cloudjobs_core::waiter::WaitOptions,
+                ) -> ::std::result::Result<
+                    cloudjobs_core::waiter::Started<#start_type, types::#follow_type>,
+                    cloudjobs_core::waiter::WaitError,
+                > {
+                    let client = self.client;
+                    let mut sent = ::serde_json::Map::new();
+                    #(#fields)*
+                    #body
+                    let call = move |operation: &'static str,
+                                     args: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>| async move {
+                        super::call_json(client, operation, &args).await
+                    };
+                    cloudjobs_core::waiter::send_and_follow(&super::PROTOCOL, #id, sent, self.send(), options, call).await
+                }
+            }
+        })
+    });
+    quote!(#(#waiters)*)
+}
+
 /// What only the spec can say: the `PROTOCOL` constant and `call_json`, with
 /// the invocations of the runtime's glue (`cloudjobs_core::client_glue!` for
 /// the hooks, constructors and `wait_json`; `job_waiter!` per job operation).

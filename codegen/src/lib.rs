@@ -120,6 +120,17 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
         types.1.extend(items.items);
     }
     remove_panicking_constructor(&mut file);
+    let waiters: syn::File = syn::parse2(emit::start_waiters(&checked))
+        .map_err(|e| generator_error(format!("start waiters do not parse: {e}")))?;
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| generator_error("progenitor produced no `builder` module".to_owned()))?;
+    builder.1.extend(waiters.items);
     let protocol: syn::File = syn::parse2(emit::runtime_tokens(&checked))
         .map_err(|e| generator_error(format!("protocol constants do not parse: {e}")))?;
     file.items.extend(protocol.items);

@@ -4077,6 +4077,292 @@ pub mod builder {
             }
         }
     }
+    impl<'a> CreateAccessAssignment<'a> {
+        ///Sends this `CreateAccessAssignment` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::CreateAccessAssignmentResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.directory_id {
+                sent.insert(
+                    "DirectoryId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.access_configuration_id {
+                sent.insert(
+                    "AccessConfigurationId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_type {
+                sent.insert(
+                    "TargetType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_id {
+                sent.insert(
+                    "TargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.principal_type {
+                sent.insert(
+                    "PrincipalType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.principal_id {
+                sent.insert(
+                    "PrincipalId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.origin_target_id {
+                sent.insert(
+                    "OriginTargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateAccessAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DeleteAccessAssignment<'a> {
+        ///Sends this `DeleteAccessAssignment` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DeleteAccessAssignmentResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.directory_id {
+                sent.insert(
+                    "DirectoryId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.access_configuration_id {
+                sent.insert(
+                    "AccessConfigurationId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_type {
+                sent.insert(
+                    "TargetType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_id {
+                sent.insert(
+                    "TargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.principal_type {
+                sent.insert(
+                    "PrincipalType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.principal_id {
+                sent.insert(
+                    "PrincipalId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.deprovision_strategy {
+                sent.insert(
+                    "DeprovisionStrategy".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.origin_target_id {
+                sent.insert(
+                    "OriginTargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DeleteAccessAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> ProvisionAccessConfiguration<'a> {
+        ///Sends this `ProvisionAccessConfiguration` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::ProvisionAccessConfigurationResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.directory_id {
+                sent.insert(
+                    "DirectoryId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.access_configuration_id {
+                sent.insert(
+                    "AccessConfigurationId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_type {
+                sent.insert(
+                    "TargetType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_id {
+                sent.insert(
+                    "TargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.origin_target_id {
+                sent.insert(
+                    "OriginTargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "ProvisionAccessConfiguration",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DeprovisionAccessConfiguration<'a> {
+        ///Sends this `DeprovisionAccessConfiguration` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DeprovisionAccessConfigurationResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.directory_id {
+                sent.insert(
+                    "DirectoryId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.access_configuration_id {
+                sent.insert(
+                    "AccessConfigurationId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_type {
+                sent.insert(
+                    "TargetType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_id {
+                sent.insert(
+                    "TargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.origin_target_id {
+                sent.insert(
+                    "OriginTargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DeprovisionAccessConfiguration",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

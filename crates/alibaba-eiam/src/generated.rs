@@ -3984,6 +3984,122 @@ pub mod builder {
             }
         }
     }
+    impl<'a> CreateIdentityProviderStatusCheckJob<'a> {
+        ///Sends this `CreateIdentityProviderStatusCheckJob` request, then follows every job it starts to its end with `GetIdentityProviderStatusCheckJob` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::CreateIdentityProviderStatusCheckJobResponse,
+                types::GetIdentityProviderStatusCheckJobResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.instance_id {
+                sent.insert(
+                    "InstanceId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.identity_provider_id {
+                sent.insert(
+                    "IdentityProviderId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateIdentityProviderStatusCheckJob",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> RunSynchronizationJob<'a> {
+        ///Sends this `RunSynchronizationJob` request, then follows every job it starts to its end with `GetSynchronizationJob` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::RunSynchronizationJobResponse,
+                types::GetSynchronizationJobResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.instance_id {
+                sent.insert(
+                    "InstanceId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_id {
+                sent.insert(
+                    "TargetId".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.target_type {
+                sent.insert(
+                    "TargetType".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.description {
+                sent.insert(
+                    "Description".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.password_initialization {
+                sent.insert(
+                    "PasswordInitialization".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.field_selection_enabled {
+                sent.insert(
+                    "FieldSelectionEnabled".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "RunSynchronizationJob",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

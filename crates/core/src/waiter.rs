@@ -491,6 +491,68 @@ where
     Ok(finals)
 }
 
+/// What a start operation's typed `send_and_wait` hands back: its own answer,
+/// and the final answer of every job it started, in the order it named them.
+#[derive(Debug)]
+pub struct Started<S, F> {
+    /// The start operation's answer.
+    pub start: progenitor_client::ResponseValue<S>,
+    /// Each job's final answer, from the operation that follows it.
+    pub jobs: Vec<F>,
+}
+
+/// Sends a start operation's typed request (`start`, made with the values
+/// `sent` by spec name), then follows every job its answer names to its end
+/// with `call` (a call by name) and decodes each final answer. The typed
+/// `send_and_wait` of every start builder.
+pub async fn send_and_follow<S, F, E, Call, Fut>(
+    protocol: &crate::Protocol,
+    operation_id: &str,
+    sent: serde_json::Map<String, Value>,
+    start: impl Future<Output = Result<progenitor_client::ResponseValue<S>, progenitor_client::Error<E>>>,
+    options: &WaitOptions,
+    call: Call,
+) -> Result<Started<S, F>, WaitError>
+where
+    S: serde::Serialize,
+    F: serde::de::DeserializeOwned,
+    E: serde::Serialize,
+    Call: FnMut(&'static str, BTreeMap<String, String>) -> Fut,
+    Fut: Future<Output = Result<CallOutput, CloudError>>,
+{
+    use crate::ResponseExt;
+    let args: BTreeMap<String, String> = sent
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::Null => return None,
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            Some((name, text))
+        })
+        .collect();
+    let response = start.await.map_err(|e| WaitError::Call(CloudError::from(e)))?;
+    let output = CallOutput {
+        status: response.status().as_u16(),
+        location: response.location().map(str::to_owned),
+        request_id: response.request_id_header().map(str::to_owned),
+        body: serde_json::to_value(&*response).unwrap_or(Value::Null),
+    };
+    let finals = follow_started(protocol, operation_id, &args, &output, options, call, |_| {}).await?;
+    let jobs = finals
+        .into_iter()
+        .map(|done| serde_json::from_value(done.body))
+        .collect::<Result<Vec<F>, _>>()
+        .map_err(|e| {
+            WaitError::Call(CloudError::new(
+                crate::ErrorKind::InvalidResponse,
+                format!("a job's final answer: {e}"),
+            ))
+        })?;
+    Ok(Started { start: response, jobs })
+}
+
 /// Waits on operation `operation_id` of `protocol` called by name: the
 /// `wait_json` of every generated client. An operation the API lacks, or one
 /// that reports on no job, ends the wait at once.

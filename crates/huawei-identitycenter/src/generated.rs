@@ -4328,6 +4328,220 @@ pub mod builder {
             }
         }
     }
+    impl<'a> StartIdentityCenter<'a> {
+        ///Sends this `StartIdentityCenter` request, then follows every job it starts to its end with `GetIdentityCenterServiceStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                (),
+                types::GetIdentityCenterServiceStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.x_security_token {
+                sent.insert(
+                    "X-Security-Token".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "StartIdentityCenter",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> CreateAccountAssignment<'a> {
+        ///Sends this `CreateAccountAssignment` request, then follows every job it starts to its end with `DescribeAccountAssignmentCreationStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::CreateAccountAssignmentResponse,
+                types::DescribeAccountAssignmentCreationStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.instance_id {
+                sent.insert(
+                    "instance_id".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.x_security_token {
+                sent.insert(
+                    "X-Security-Token".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::CreateAccountAssignmentReqBody::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateAccountAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DeleteAccountAssignment<'a> {
+        ///Sends this `DeleteAccountAssignment` request, then follows every job it starts to its end with `DescribeAccountAssignmentDeletionStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DeleteAccountAssignmentResponse,
+                types::DescribeAccountAssignmentDeletionStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.instance_id {
+                sent.insert(
+                    "instance_id".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.x_security_token {
+                sent.insert(
+                    "X-Security-Token".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::DeleteAccountAssignmentReqBody::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DeleteAccountAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> ProvisionPermissionSet<'a> {
+        ///Sends this `ProvisionPermissionSet` request, then follows every job it starts to its end with `DescribePermissionSetProvisioningStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::ProvisionPermissionSetResponse,
+                types::DescribePermissionSetProvisioningStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(value) = &self.instance_id {
+                sent.insert(
+                    "instance_id".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.permission_set_id {
+                sent.insert(
+                    "permission_set_id".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(value) = &self.x_security_token {
+                sent.insert(
+                    "X-Security-Token".to_owned(),
+                    ::serde_json::to_value(value).unwrap_or_default(),
+                );
+            }
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::ProvisionPermissionSetReqBody::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "ProvisionPermissionSet",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -2451,6 +2451,47 @@ pub mod builder {
             }
         }
     }
+    impl<'a> CreateOrModifyUsers<'a> {
+        ///Sends this `CreateOrModifyUsers` request, then follows every job it starts to its end with `GetUserJobStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<(), types::UserDataStore>,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::UserDataStore::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateOrModifyUsers",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -6657,6 +6657,270 @@ pub mod builder {
             }
         }
     }
+    impl<'a> CreateUserSyncProvisioning<'a> {
+        ///Sends this `CreateUserSyncProvisioning` request, then follows every job it starts to its end with `GetProvisioningTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::CreateUserSyncProvisioningResponse,
+                types::GetProvisioningTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::CreateUserSyncProvisioningRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateUserSyncProvisioning",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DeleteUserSyncProvisioning<'a> {
+        ///Sends this `DeleteUserSyncProvisioning` request, then follows every job it starts to its end with `GetProvisioningTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DeleteUserSyncProvisioningResponse,
+                types::GetProvisioningTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::DeleteUserSyncProvisioningRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DeleteUserSyncProvisioning",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> CreateRoleAssignment<'a> {
+        ///Sends this `CreateRoleAssignment` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::CreateRoleAssignmentResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::CreateRoleAssignmentRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "CreateRoleAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DeleteRoleAssignment<'a> {
+        ///Sends this `DeleteRoleAssignment` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DeleteRoleAssignmentResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::DeleteRoleAssignmentRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DeleteRoleAssignment",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> ProvisionRoleConfiguration<'a> {
+        ///Sends this `ProvisionRoleConfiguration` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::ProvisionRoleConfigurationResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::ProvisionRoleConfigurationRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "ProvisionRoleConfiguration",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
+    impl<'a> DismantleRoleConfiguration<'a> {
+        ///Sends this `DismantleRoleConfiguration` request, then follows every job it starts to its end with `GetTaskStatus` (see [`cloudjobs_core::waiter`]): the start answer and each job's final answer.
+        ///
+        /// Never resent blindly: see the crate's retry rules for calls that change state.
+        pub async fn send_and_wait(
+            self,
+            options: &cloudjobs_core::waiter::WaitOptions,
+        ) -> ::std::result::Result<
+            cloudjobs_core::waiter::Started<
+                types::DismantleRoleConfigurationResponse,
+                types::GetTaskStatusResponse,
+            >,
+            cloudjobs_core::waiter::WaitError,
+        > {
+            let client = self.client;
+            let mut sent = ::serde_json::Map::new();
+            if let ::std::result::Result::Ok(body) = self.body.clone()
+                && let ::std::result::Result::Ok(body) = types::DismantleRoleConfigurationRequest::try_from(
+                    body,
+                )
+                && let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
+                    &body,
+                )
+            {
+                sent.extend(fields);
+            }
+            let call = move |
+                operation: &'static str,
+                args: ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >|
+            async move { super::call_json(client, operation, &args).await };
+            cloudjobs_core::waiter::send_and_follow(
+                    &super::PROTOCOL,
+                    "DismantleRoleConfiguration",
+                    sent,
+                    self.send(),
+                    options,
+                    call,
+                )
+                .await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

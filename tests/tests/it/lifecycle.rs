@@ -296,3 +296,73 @@ async fn all_walks_every_page_of_a_list() {
     let one_page = list(&[]).await.unwrap();
     assert_eq!(documents(&one_page.stdout).len(), 1, "without --all, the first page as it came");
 }
+
+#[tokio::test]
+async fn typed_start_builders_send_and_wait_for_every_job_they_start() {
+    let emulator = start_emulator().await;
+    let quick = cloudjobs_core::waiter::WaitOptions {
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    };
+
+    // CloudSSO: query parameters, one task.
+    use cloudjobs_alibaba_cloudsso::types as sso;
+    let client =
+        cloudjobs_alibaba_cloudsso::Client::with_config(emulator.client_config("alibaba-cloudsso").unwrap())
+            .unwrap();
+    let done = client
+        .create_access_assignment()
+        .directory_id("d-1")
+        .access_configuration_id("ac-1")
+        .target_type(sso::TargetType::RDAccount)
+        .target_id("1142")
+        .principal_type(sso::PrincipalType::User)
+        .principal_id("u-1")
+        .send_and_wait(&quick)
+        .await
+        .unwrap();
+    let task_id = done.start.task.task_id.clone();
+    assert_eq!(done.jobs.len(), 1);
+    assert_eq!(done.jobs[0].task_status.status, sso::TaskStatusValue::Success);
+    assert_eq!(done.jobs[0].task_status.task_id, task_id, "the job followed is the one started");
+
+    // Tencent: a JSON body whose ZoneId the status calls carry, and a failing job.
+    use cloudjobs_tencent_organization::types as tc;
+    let client = cloudjobs_tencent_organization::Client::with_config(
+        emulator.client_config("tencent-organization").unwrap(),
+    )
+    .unwrap();
+    let assignment = || {
+        tc::RoleAssignmentInfo::builder()
+            .role_configuration_id(Some("rc-1".to_owned()))
+            .target_type(tc::TargetType::MemberUin)
+            .target_uin(123)
+            .principal_type(tc::PrincipalType::User)
+            .principal_id(Some("u-1".to_owned()))
+    };
+    let request = |zone: &str| {
+        tc::CreateRoleAssignmentRequest::builder()
+            .zone_id(zone)
+            .role_assignment_info(vec![assignment().try_into().unwrap()])
+    };
+    let done = client.create_role_assignment().body(request("z-1")).send_and_wait(&quick).await.unwrap();
+    assert_eq!(done.jobs.len(), done.start.tasks.len());
+    assert!(done.jobs.iter().all(|job| job.task_status.status == tc::TaskStatusValue::Success));
+    let zones: Vec<String> = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.parts.header("x-tc-action") == Some("GetTaskStatus"))
+        .map(|r| {
+            serde_json::from_slice::<Value>(&r.parts.body).unwrap()["ZoneId"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert!(
+        !zones.is_empty() && zones.iter().all(|zone| zone == "z-1"),
+        "the status calls carry ZoneId: {zones:?}"
+    );
+
+    let failed =
+        client.create_role_assignment().body(request("fail-z")).send_and_wait(&quick).await.unwrap_err();
+    assert!(matches!(failed, cloudjobs_core::waiter::WaitError::JobFailed { .. }), "{failed}");
+}
