@@ -83,7 +83,7 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
     // progenitor panics on some specs that pass its own checks; our checks aim
     // to stop those first, and this turns any that slip through into an error.
     let generated = catch_unwind(AssertUnwindSafe(|| {
-        progenitor_impl::Generator::new(&settings).generate_tokens(&checked.openapi)
+        progenitor_impl::Generator::new(&settings).generate_tokens(&with_retry_notes(&checked))
     }));
     let generator_error = |message: String| SpecError {
         file: spec_file.to_owned(),
@@ -136,6 +136,34 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
     file.items.extend(protocol.items);
 
     Ok(header(spec_file, spec_text) + &prettyplease::unparse(&file))
+}
+
+/// The spec as progenitor reads it, with each operation's description saying
+/// how the runtime retries it, so that the generated method's documentation does.
+fn with_retry_notes(checked: &CheckedSpec) -> openapiv3::OpenAPI {
+    let mut openapi = checked.openapi.clone();
+    for (_, item) in openapi.paths.paths.iter_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        let methods = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in methods.into_iter().flatten() {
+            let Some(id) = operation.operation_id.as_deref() else { continue };
+            let mutates = checked.operations.iter().any(|op| op.operation_id == id && op.mutates);
+            let note = if mutates {
+                "Changes state, so it is never replayed blindly: it is sent again only when the vendor \
+                 certainly did not act on it (the connection was never made, or the vendor refused it with \
+                 its throttling code). After a timeout, a lost connection or a server error it is not sent \
+                 again: `CloudError::may_have_been_applied` says so, and the API's list operation shows \
+                 whether it took effect."
+            } else {
+                "Reads only: connection errors, timeouts, throttling and server errors are retried."
+            };
+            operation.description = Some(match operation.description.take() {
+                Some(text) => format!("{text}\n\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+    }
+    openapi
 }
 
 /// Drops progenitor's `Client::new`. It unwraps `reqwest::ClientBuilder::build`,

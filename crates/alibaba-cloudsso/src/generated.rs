@@ -2645,6 +2645,8 @@ impl Client {
 
 You can call the GetTaskStatus operation to query the status of an asynchronous task. If you want to query more information about an asynchronous task, call the GetTask operation.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetTaskStatus`
 
 Arguments:
@@ -2663,6 +2665,8 @@ let response = client.get_task_status()
     /**Assigns access permissions on an account in the resource directory
 
 Assigns access permissions on an account in your resource directory to a CloudSSO user or group by using an access configuration. The call creates an asynchronous task; query its progress with GetTask or GetTaskStatus and the TaskId in the answer.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/CreateAccessAssignment`
 
@@ -2692,6 +2696,8 @@ let response = client.create_access_assignment()
     /**Removes the access permissions on an account in the resource directory
 
 Removes the access permissions on an account in a resource directory from a CloudSSO user or group. The call creates an asynchronous task; query its progress with GetTask or GetTaskStatus and the TaskId in the answer.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/DeleteAccessAssignment`
 
@@ -2724,6 +2730,8 @@ let response = client.delete_access_assignment()
 
 Provisions an access configuration for an account in your resource directory. The call creates asynchronous tasks; query their progress with GetTask or GetTaskStatus and the TaskId of each task in the answer.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/ProvisionAccessConfiguration`
 
 Arguments:
@@ -2750,6 +2758,8 @@ let response = client.provision_access_configuration()
     /**De-provisions an access configuration from an account in the resource directory
 
 De-provisions an access configuration from an account in your resource directory. The call creates asynchronous tasks; query their progress with GetTask or GetTaskStatus and the TaskId of each task in the answer.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/DeprovisionAccessConfiguration`
 
@@ -2778,6 +2788,8 @@ let response = client.deprovision_access_configuration()
 
 Queries the full information about an asynchronous task: its status, its type, and the access configuration, account and identity it acts on.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetTask`
 
 Arguments:
@@ -2796,6 +2808,8 @@ let response = client.get_task()
     /**Queries asynchronous tasks
 
 Queries asynchronous tasks. By default the tasks of the previous 24 hours are returned; Filter moves the start of the window back by at most 7 days.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `POST` request to `/ListTasks`
 

@@ -3074,6 +3074,8 @@ impl Client {
 
 Retrieves an IdP check task. No RAM authorization is defined for this operation.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetIdentityProviderStatusCheckJob`
 
 Arguments:
@@ -3097,6 +3099,8 @@ let response = client.get_identity_provider_status_check_job()
 
 Creates a status check job for an identity provider (IdP). The answer carries the job's ID, which GetIdentityProviderStatusCheckJob reads. No RAM authorization is defined for this operation.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/CreateIdentityProviderStatusCheckJob`
 
 Arguments:
@@ -3117,6 +3121,8 @@ let response = client.create_identity_provider_status_check_job()
     /**Creates and immediately runs a new synchronization job
 
 Creates and immediately runs a new synchronization job for an identity provider or an application. The answer carries the job's ID, which GetSynchronizationJob reads. The array and object parameters SelectedFieldNames, UserIdentityTypes and SynchronizationScopeConfig are not declared here (see specs/alibaba-eiam.md).
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/RunSynchronizationJob`
 
@@ -3145,6 +3151,8 @@ let response = client.run_synchronization_job()
 
 Obtains the information about a single synchronization job: its status, its target and direction, and the counts of what it created, updated, deleted or skipped.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetSynchronizationJob`
 
 Arguments:
@@ -3163,6 +3171,8 @@ let response = client.get_synchronization_job()
     /**Lists the details of synchronization jobs
 
 Lists the details of synchronization jobs, a page at a time: either with MaxResults and NextToken (recommended; when either is set, PageSize and PageNumber are ignored) or with PageSize and PageNumber. The array parameters TargetIds and Filters are not declared here (see specs/alibaba-eiam.md).
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `POST` request to `/ListSynchronizationJobs`
 

@@ -65,7 +65,13 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
         .about(format!("{:?} {} (API version {})", protocol.vendor, protocol.service, protocol.api_version))
         .subcommand_required(true);
     for operation in protocol.operations {
-        let mut sub = Command::new(operation.command).about(operation.summary);
+        let retries = if operation.mutates {
+            "Changes state: sent again only when the vendor certainly did not act (no connection, or throttled); \
+             after a timeout, a lost connection or a server error, check with the API's list operation first."
+        } else {
+            "Reads only: retried on connection errors, timeouts, throttling and server errors."
+        };
+        let mut sub = Command::new(operation.command).about(operation.summary).after_help(retries);
         if operation.start.is_some() {
             sub = sub
                 .arg(

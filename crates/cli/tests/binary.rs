@@ -56,3 +56,45 @@ fn quick_start_against_the_emulator() {
     mock.kill().unwrap();
     mock.wait().unwrap();
 }
+
+/// The README's block marked `lifecycle-tour`, as a shell script.
+fn readme_tour() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let marked = &readme[readme.find("<!-- lifecycle-tour -->").expect("the README marks its tour")..];
+    let start = marked.find("```sh\n").unwrap() + "```sh\n".len();
+    marked[start..start + marked[start..].find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_readme_lifecycle_tour_runs_as_written() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let script = readme_tour().replace("8080", &port.to_string());
+    let scratch = tempfile::tempdir().unwrap();
+    let bin_dir = std::path::Path::new(BINARY).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let output = Command::new("bash")
+        .args(["-e", "-c", &script])
+        .current_dir(scratch.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "the tour failed:\n{stderr}");
+    // One job per vendor's start, each followed to its succeeded word.
+    for ended in ["succeeded (Success)", "succeeded (success)", "succeeded (SUCCEEDED)", "succeeded (200)"] {
+        assert!(stderr.contains(ended), "no {ended:?} in:\n{stderr}");
+    }
+    assert_eq!(stderr.matches("succeeded (").count(), 5, "{stderr}");
+    // Each --all printed the job just started as a line of JSON.
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter(|l| l.starts_with('{') && l.ends_with('}'))
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    for id_field in ["TaskId", "SynchronizationJobId", "request_id"] {
+        assert!(
+            lines.iter().any(|item| item.get(id_field).is_some()),
+            "no listed item with {id_field}:\n{stdout}"
+        );
+    }
+}

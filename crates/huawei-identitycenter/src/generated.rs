@@ -2529,6 +2529,8 @@ impl Client {
 
 This API is used to query the status of an IAM Identity Center service instance. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `GET` request to `/v1/identity-center-service/status`
 
 Arguments:
@@ -2547,6 +2549,8 @@ let response = client.get_identity_center_service_status()
     /**Selecting a Region for Enabling a Service Instance
 
 Before the IAM Identity Center service instance is enabled, this API selects the region in which it will be enabled. It can be called only from the organization's management account. The answer has no body. (The page's example request shows POST /v1/regions/register, which contradicts its own URI and the SDK; the SDK's path is used.)
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/v1/register-regions`
 
@@ -2567,6 +2571,8 @@ let response = client.register_region()
 
 This API queries the region in which the IAM Identity Center service instance is enabled. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `GET` request to `/v1/registered-regions`
 
 Arguments:
@@ -2583,6 +2589,8 @@ let response = client.describe_registered_regions()
     /**Enabling an IAM Identity Center Instance
 
 This API enables the IAM Identity Center service instance. It can be called only from the organization's management account, after RegisterRegion. The answer has no body and no job id: the enabling is followed through GetIdentityCenterServiceStatus, which reads "not enabled" until the instance is enabled.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/v1/service/start`
 
@@ -2601,6 +2609,8 @@ let response = client.start_identity_center()
 
 This API deletes the IAM Identity Center service instance. It can be called only from the organization's management account. The answer has no body.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/v1/service/delete`
 
 Arguments:
@@ -2617,6 +2627,8 @@ let response = client.delete_identity_center()
     /**Listing Instances
 
 This API lists the IAM Identity Center instances. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/v1/instances`
 
@@ -2639,6 +2651,8 @@ let response = client.list_instances()
 
 This API grants a principal (an IAM Identity Center user or group) access to a specified account with a specified permission set. It can be called only from the organization's management account or from a delegated administrator account of a cloud service. The assignment is created asynchronously: follow account_assignment_creation_status.request_id with DescribeAccountAssignmentCreationStatus.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/v1/instances/{instance_id}/account-assignments/create`
 
 Arguments:
@@ -2659,6 +2673,8 @@ let response = client.create_account_assignment()
     /**Querying Details about the Account Assignment Creation Status
 
 This API queries, by request ID, the status of an account assignment creation in a specified IAM Identity Center instance. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/v1/instances/{instance_id}/account-assignments/creation-status/{request_id}`
 
@@ -2682,6 +2698,8 @@ let response = client.describe_account_assignment_creation_status()
     /**Listing Account Assignment Creation Statuses
 
 This API lists the account assignment creation statuses of a specified IAM Identity Center instance. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/v1/instances/{instance_id}/account-assignments/creation-statuses`
 
@@ -2710,6 +2728,8 @@ let response = client.list_account_assignment_creation_status()
 
 This API removes a principal's (an IAM Identity Center user's or group's) access to a specified account granted with a specified permission set. It can be called only from the organization's management account or from a delegated administrator account of a cloud service. The assignment is deleted asynchronously: follow account_assignment_deletion_status.request_id with DescribeAccountAssignmentDeletionStatus.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/v1/instances/{instance_id}/account-assignments/delete`
 
 Arguments:
@@ -2730,6 +2750,8 @@ let response = client.delete_account_assignment()
     /**Querying Details about the Account Assignment Deletion Status
 
 This API queries, by request ID, the status of an account assignment deletion in a specified IAM Identity Center instance. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/v1/instances/{instance_id}/account-assignments/deletion-status/{request_id}`
 
@@ -2754,6 +2776,8 @@ let response = client.describe_account_assignment_deletion_status()
 
 This API provisions a specified permission set to a specified account, or to every account it is already provisioned to. It can be called only from the organization's management account or from a delegated administrator account of a cloud service. The provisioning runs asynchronously: follow permission_set_provisioning_status.request_id with DescribePermissionSetProvisioningStatus.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/v1/instances/{instance_id}/permission-sets/{permission_set_id}/provision`
 
 Arguments:
@@ -2776,6 +2800,8 @@ let response = client.provision_permission_set()
     /**Querying Pre-attachment Status Details of a Permission Set
 
 This API queries, by request ID, the status of a permission set provisioning. It can be called only from the organization's management account or from a delegated administrator account of a cloud service.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/v1/instances/{instance_id}/permission-sets/provisioning-status/{request_id}`
 

@@ -2017,6 +2017,8 @@ impl Client {
 
 This operation reveals the status corresponding to the job {jobId}. If the job is complete, the operation returns OK (200), otherwise the operation returns ACCEPTED (202) with the location header in the response. Example request: GET /cloudapi/restapi/user/status/12345
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `GET` request to `/cloudapi/restapi/user/status/{jobId}`
 
 Arguments:
@@ -2033,6 +2035,8 @@ let response = client.get_user_job_status()
     /**Export a Job's log
 
 This operation exports the log of the Create/Modify Users job {jobId} as a text file (text/plain). The generator reads only JSON bodies, so the 200 declares no content and the typed client does not return the log's text (see specs/oracle-primavera-admin.md). Example request: GET /cloudapi/restapi/user/status/95733/log
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `GET` request to `/cloudapi/restapi/user/status/{jobId}/log`
 
@@ -2051,6 +2055,8 @@ let response = client.export_user_job_log()
 
 This operation exports the users that the Create/Modify Users job {jobId} failed to process, as a file. Oracle's endpoint list names the operation without showing its answer's format, so the 200 declares no content and the typed client does not return the file (see specs/oracle-primavera-admin.md). Example request: GET /cloudapi/restapi/user/status/40870/draft
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `GET` request to `/cloudapi/restapi/user/status/{jobId}/draft`
 
 Arguments:
@@ -2068,6 +2074,8 @@ let response = client.export_user_job_failed_users()
 
 This operation creates and modifies user records. It creates a user if no matching user exists in the system, or modifies the user if a match is found; the primary key of the user object is loginId. Any new roles given under roles are provisioned for the user; roles the user has in the database but the request does not list are removed. If successful, the operation returns ACCEPTED (202) with a Location header pointing to the job's status (GetUserJobStatus); the job is complete when that status returns OK (200). Only one such job runs at a time: the previous create user operation must complete before another create user operation is allowed. Example request: POST /cloudapi/restapi/user
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/cloudapi/restapi/user`
 
 ```ignore
@@ -2082,6 +2090,8 @@ let response = client.create_or_modify_users()
     /**Enable/Disable users
 
 This operation enables or disables a set of users depending on the status of the users in the request. If the status given for a user is the same as the user's status in the database, no change is made. Example request: PUT /cloudapi/restapi/user/change-status
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `PUT` request to `/cloudapi/restapi/user/change-status`
 

@@ -5311,6 +5311,8 @@ impl Client {
 
 This API is used to query the status of async tasks of user synchronization. A maximum of 220 requests can be initiated per second for this API. The common parameters Action (GetProvisioningTaskStatus), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetProvisioningTaskStatus`
 
 ```ignore
@@ -5327,6 +5329,8 @@ let response = client.get_provisioning_task_status()
     /**Creates sub-user synchronization tasks
 
 This API is used to create sub-user synchronization tasks: each entry of UserSyncProvisionings synchronizes a CIC user or user group to CAM users of one account of the organization. Each task it starts is followed with GetProvisioningTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (CreateUserSyncProvisioning), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/CreateUserSyncProvisioning`
 
@@ -5345,6 +5349,8 @@ let response = client.create_user_sync_provisioning()
 
 This API is used to delete sub-user synchronization tasks. The task it starts (a single object, not an array) is followed with GetProvisioningTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (DeleteUserSyncProvisioning), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/DeleteUserSyncProvisioning`
 
 ```ignore
@@ -5361,6 +5367,8 @@ let response = client.delete_user_sync_provisioning()
     /**Updates the CAM user synchronization
 
 This API is used to modify the CAM user synchronization: its description, conflict policy and deletion policy. It answers with the request ID only and starts no task. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (UpdateUserSyncProvisioning), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/UpdateUserSyncProvisioning`
 
@@ -5379,6 +5387,8 @@ let response = client.update_user_sync_provisioning()
 
 This API is used to query the CAM user synchronization. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (GetUserSyncProvisioning), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetUserSyncProvisioning`
 
 ```ignore
@@ -5393,6 +5403,8 @@ let response = client.get_user_sync_provisioning()
     /**Queries the CAM user synchronization list
 
 This API is used to query the CAM user synchronization list, one page at a time: while IsTruncated is true, call it again with the NextToken of the answer and the other parameters unchanged. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (ListUserSyncProvisionings), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `POST` request to `/ListUserSyncProvisionings`
 
@@ -5411,6 +5423,8 @@ let response = client.list_user_sync_provisionings()
 
 This API is used to grant authorizations on member accounts. Each task it starts is followed with GetTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (CreateRoleAssignment), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/CreateRoleAssignment`
 
 ```ignore
@@ -5426,6 +5440,8 @@ let response = client.create_role_assignment()
 
 This API is used to remove authorizations on member accounts. The task it starts is followed with GetTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (DeleteRoleAssignment), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/DeleteRoleAssignment`
 
 ```ignore
@@ -5440,6 +5456,8 @@ let response = client.delete_role_assignment()
     /**Deploys permission configurations on member accounts
 
 This API is used to deploy permission configurations on member accounts. The task it starts is followed with GetTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (ProvisionRoleConfiguration), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
+
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
 
 Sends a `POST` request to `/ProvisionRoleConfiguration`
 
@@ -5458,6 +5476,8 @@ let response = client.provision_role_configuration()
 
 This API is used to undeploy permission configurations on member accounts. The task it starts is followed with GetTaskStatus. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (DismantleRoleConfiguration), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Changes state, so it is never replayed blindly: it is sent again only when the vendor certainly did not act on it (the connection was never made, or the vendor refused it with its throttling code). After a timeout, a lost connection or a server error it is not sent again: `CloudError::may_have_been_applied` says so, and the API's list operation shows whether it took effect.
+
 Sends a `POST` request to `/DismantleRoleConfiguration`
 
 ```ignore
@@ -5475,6 +5495,8 @@ let response = client.dismantle_role_configuration()
 
 This API is used to query the status of async tasks: the role assignment and permission configuration tasks that CreateRoleAssignment, DeleteRoleAssignment, ProvisionRoleConfiguration and DismantleRoleConfiguration start. A maximum of 220 requests can be initiated per second for this API. The common parameters Action (GetTaskStatus), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
 
+Reads only: connection errors, timeouts, throttling and server errors are retried.
+
 Sends a `POST` request to `/GetTaskStatus`
 
 ```ignore
@@ -5489,6 +5511,8 @@ let response = client.get_task_status()
     /**Queries the async task list
 
 This API is used to query the async task list, one page at a time: while IsTruncated is true, call it again with the NextToken of the answer and the other parameters unchanged. A maximum of 20 requests can be initiated per second for this API. The common parameters Action (ListTasks), Version (2021-03-31) and Region (not required) travel as X-TC-* headers.
+
+Reads only: connection errors, timeouts, throttling and server errors are retried.
 
 Sends a `POST` request to `/ListTasks`
 

@@ -269,3 +269,18 @@ async fn oracle_ids_decode_as_strings_or_numbers_and_print_as_sent() {
         assert_eq!(cloudjobs_tests::first_difference(&body, &printed), None);
     }
 }
+
+#[test]
+fn help_says_how_each_operation_is_retried() {
+    let help = |api: &str, command: &str| {
+        run(&[api.to_owned(), command.to_owned(), "--help".to_owned()], &BTreeMap::new()).stdout
+    };
+    for api in crate::support::apis() {
+        for operation in protocol(api).operations {
+            let text = help(api, operation.command);
+            let expected =
+                if operation.mutates { "Changes state: sent again only when" } else { "Reads only:" };
+            assert!(text.contains(expected), "{api} {}: {text}", operation.command);
+        }
+    }
+}
