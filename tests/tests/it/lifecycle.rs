@@ -366,3 +366,72 @@ async fn typed_start_builders_send_and_wait_for_every_job_they_start() {
         client.create_role_assignment().body(request("fail-z")).send_and_wait(&quick).await.unwrap_err();
     assert!(matches!(failed, cloudjobs_core::waiter::WaitError::JobFailed { .. }), "{failed}");
 }
+
+#[tokio::test]
+async fn typed_start_builders_of_eiam_huawei_and_oracle_wait_too() {
+    use cloudjobs_core::waiter::WaitError;
+    let emulator = start_emulator().await;
+    let quick = cloudjobs_core::waiter::WaitOptions {
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    };
+
+    // EIAM: a synchronization job succeeds, and one whose target says so only partly does.
+    use cloudjobs_alibaba_eiam::types as eiam;
+    let client =
+        cloudjobs_alibaba_eiam::Client::with_config(emulator.client_config("alibaba-eiam").unwrap()).unwrap();
+    let sync = |target: &str| {
+        client
+            .run_synchronization_job()
+            .instance_id("idaas-1")
+            .target_type(eiam::SynchronizationTargetType::IdentityProvider)
+            .target_id(target.to_owned())
+    };
+    let done = sync("idp-1").send_and_wait(&quick).await.unwrap();
+    assert_eq!(done.jobs.len(), 1);
+    assert_eq!(done.jobs[0].synchronization_job.status, eiam::SynchronizationJobStatus::Success);
+    let partly = sync("partial-idp").send_and_wait(&quick).await.unwrap_err();
+    assert!(
+        matches!(&partly, WaitError::PartialSuccess { status, .. } if status == "partial_success"),
+        "{partly}"
+    );
+
+    // Huawei: an account assignment, followed by its request id.
+    use cloudjobs_huawei_identitycenter::types as hw;
+    let client = cloudjobs_huawei_identitycenter::Client::with_config(
+        emulator.client_config("huawei-identitycenter").unwrap(),
+    )
+    .unwrap();
+    let body = hw::CreateAccountAssignmentReqBody::builder()
+        .permission_set_id("ps-1")
+        .principal_id("u-1")
+        .principal_type(hw::PrincipalType::USER)
+        .target_id("1001")
+        .target_type(hw::TargetType::ACCOUNT);
+    let done = client
+        .create_account_assignment()
+        .instance_id("ins-1")
+        .body(body)
+        .send_and_wait(&quick)
+        .await
+        .unwrap();
+    let started = &done.start.account_assignment_creation_status.request_id;
+    assert_eq!(done.jobs.len(), 1);
+    assert_eq!(&done.jobs[0].account_assignment_creation_status.request_id, started);
+    assert_eq!(done.jobs[0].account_assignment_creation_status.status, hw::OperationStatus::SUCCEEDED);
+
+    // Oracle: the job id comes from the 202's Location; a job whose deleteFailed lists users only partly succeeds.
+    use cloudjobs_oracle_primavera_admin::types as oracle;
+    let client = cloudjobs_oracle_primavera_admin::Client::with_config(
+        emulator.client_config("oracle-primavera-admin").unwrap(),
+    )
+    .unwrap();
+    let users =
+        |message: &str| oracle::UserDataStore { message: Some(message.to_owned()), ..Default::default() };
+    let done = client.create_or_modify_users().body(users("nightly")).send_and_wait(&quick).await.unwrap();
+    assert_eq!(done.start.status(), 202);
+    assert_eq!(done.jobs.len(), 1);
+    let partly = client.create_or_modify_users().body(users("partial-nightly")).send_and_wait(&quick).await;
+    assert!(matches!(partly, Err(WaitError::PartialSuccess { .. })), "{partly:?}");
+}
