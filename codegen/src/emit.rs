@@ -77,12 +77,28 @@ fn start_model(op: &CheckedOperation) -> TokenStream {
     let follow = &start.follow;
     let [ids, ids_from_header] = [&start.ids, &start.ids_from_header].map(option_str);
     let carry = start.carry.iter().map(|(status, start)| quote!((#status, #start)));
+    let conflict = match &start.conflict {
+        None => quote!(::std::option::Option::None),
+        Some(conflict) => {
+            let (status, message, same) = (conflict.status, &conflict.message, &conflict.same);
+            let code = option_str(&conflict.code);
+            quote! {
+                ::std::option::Option::Some(cloudjobs_core::Conflict {
+                    status: #status,
+                    code: #code,
+                    message: #message,
+                    same: &[#(#same),*],
+                })
+            }
+        }
+    };
     quote! {
         ::std::option::Option::Some(cloudjobs_core::StartModel {
             follow: #follow,
             ids: #ids,
             ids_from_header: #ids_from_header,
             carry: &[#(#carry),*],
+            conflict: #conflict,
         })
     }
 }

@@ -137,6 +137,25 @@ pub struct StartModel {
     /// Status operation parameter → start operation parameter whose value it takes.
     #[serde(default)]
     pub carry: std::collections::BTreeMap<String, String>,
+    /// How the vendor refuses a second call while a job it started still runs.
+    #[serde(default)]
+    pub conflict: Option<Conflict>,
+}
+
+/// The vendor's refusal of a start while an earlier job of the same kind runs.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Conflict {
+    /// The HTTP status of the refusal.
+    pub status: u16,
+    /// The vendor's error code, where its error body has one.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The vendor's message.
+    pub message: String,
+    /// The parameters whose equal values make two calls conflict; none: any two do.
+    #[serde(default)]
+    pub same: Vec<String>,
 }
 
 /// `x-cloudjobs-list`: how a list operation pages.

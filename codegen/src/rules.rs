@@ -566,6 +566,19 @@ fn check_lifecycle(
                 }
             }
         }
+        if let Some(conflict) = &start.conflict {
+            for (i, param) in conflict.same.iter().enumerate() {
+                if !has_param(operation, param) {
+                    problems.push(
+                        &at.key("conflict").key("same").index(i),
+                        format!("`{param}` is not a parameter of this operation"),
+                    );
+                }
+            }
+            if !(400..600).contains(&conflict.status) {
+                problems.push(&at.key("conflict").key("status"), "must be an HTTP error status, 400 to 599");
+            }
+        }
         if start.ids.is_some() && start.ids_from_header.is_some() {
             problems.push(&at, "give `ids` or `ids-from-header`, not both");
         }

@@ -4224,6 +4224,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     ("IdentityProviderId", "IdentityProviderId"),
                     ("InstanceId", "InstanceId"),
                 ],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4300,6 +4301,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/SynchronizationJobId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("InstanceId", "InstanceId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

@@ -24,7 +24,7 @@ pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIME
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};
 pub use protocol::{
-    ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,
+    Conflict, ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,
     StartModel, Style, Vendor, WHOLE_BODY, body_from_args, match_path, parse_arg,
 };
 pub use retry::{RetryPolicy, exponential_with_jitter};

@@ -117,6 +117,22 @@ pub struct StartModel {
     pub ids_from_header: Option<&'static str>,
     /// Pairs of (status operation parameter, start operation parameter whose value it takes).
     pub carry: &'static [(&'static str, &'static str)],
+    /// How the vendor refuses a second call while a job this one started runs.
+    pub conflict: Option<Conflict>,
+}
+
+/// The vendor's refusal of a start while an earlier job of the same kind
+/// still runs (the spec's `x-cloudjobs-start.conflict`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Conflict {
+    /// The HTTP status of the refusal.
+    pub status: u16,
+    /// The vendor's error code, where its error body has one.
+    pub code: Option<&'static str>,
+    /// The vendor's message.
+    pub message: &'static str,
+    /// The parameters whose equal values make two calls conflict; none: any two do.
+    pub same: &'static [&'static str],
 }
 
 /// How a list operation pages (the spec's `x-cloudjobs-list`).

@@ -761,6 +761,7 @@ mod tests {
                 ids: Some("/Tasks/*/TaskId"),
                 ids_from_header: None,
                 carry: &[("DirectoryId", "DirectoryId")],
+                conflict: None,
             }),
             ..FOLLOW
         };

@@ -4707,6 +4707,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::None,
                 ids_from_header: ::std::option::Option::None,
                 carry: &[],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
@@ -4857,6 +4858,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5058,6 +5060,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5180,6 +5183,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

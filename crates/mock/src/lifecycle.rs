@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use cloudjobs_core::signing::RequestParts;
+use cloudjobs_core::vendor::Refusal;
 use cloudjobs_core::{ListModel, Operation, Protocol, StartModel};
 use serde_json::Value;
 
@@ -28,6 +29,10 @@ const DEFAULT_PAGE_SIZE: usize = 10;
 #[derive(Clone, Debug)]
 pub(crate) struct StartedJob {
     api: String,
+    /// The operation that started it.
+    started_by: &'static str,
+    /// The values of the start call's arguments that its conflicts compare.
+    key: Vec<Option<Value>>,
     /// The operation id of the status operation that follows it.
     follow: &'static str,
     id: String,
@@ -100,6 +105,22 @@ pub(crate) fn start_answer(
     parts: &RequestParts,
     args: &BTreeMap<String, Value>,
 ) -> Answer {
+    let key: Vec<Option<Value>> = start
+        .conflict
+        .map(|conflict| conflict.same.iter().map(|name| args.get(*name).cloned()).collect())
+        .unwrap_or_default();
+    if let Some(conflict) = start.conflict {
+        let started = state.started.lock().unwrap().clone();
+        let running = started.iter().any(|job| {
+            job.api == api
+                && job.started_by == operation.operation_id
+                && job.key == key
+                && matches!(state.current_step(api, &job.id), Step::Running)
+        });
+        if running {
+            return crate::vendor::refuse(protocol.vendor, &Refusal::Conflict(conflict));
+        }
+    }
     let word = ending(args);
     let mut body = example(operation);
     let sequence = || state.sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -136,7 +157,14 @@ pub(crate) fn start_answer(
     }
     for id in ids {
         state.restart(api, &id);
-        state.remember(StartedJob { api: api.to_owned(), follow: start.follow, id });
+        let started_by = operation.operation_id;
+        state.remember(StartedJob {
+            api: api.to_owned(),
+            started_by,
+            key: key.clone(),
+            follow: start.follow,
+            id,
+        });
     }
     respond_ok(protocol.vendor, status, body, headers)
 }

@@ -7082,6 +7082,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Tasks/*/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -7138,6 +7139,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Tasks/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -7432,6 +7434,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Tasks/*/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -7524,6 +7527,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Task/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -7608,6 +7612,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Task/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -7688,6 +7693,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids: ::std::option::Option::Some("/Task/TaskId"),
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("ZoneId", "ZoneId")],
+                conflict: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

@@ -142,7 +142,7 @@ async fn every_start_operation_is_started_followed_to_success_and_listed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes() {
-    let emulator = start_emulator().await;
+    let mut emulators = Vec::new();
     let scratch = tempfile::tempdir().unwrap();
     let mut runs = Vec::new();
     for (api, operation, follow) in start_operations() {
@@ -156,6 +156,9 @@ async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes(
             ("partial-", cloudjobs_cli::EXIT_PARTIAL, !job.partial.is_empty() || job.partial_field.is_some()),
         ];
         for (word, code, _) in endings.into_iter().filter(|(_, _, documented)| *documented) {
+            // An emulator of its own, kept until the end: Oracle allows one create-users job at a time.
+            emulators.push(start_emulator().await);
+            let emulator = emulators.last().unwrap();
             let args = marked(api, operation, word);
             let mut line = command_line(api, operation, &args, &emulator.base_url(), &scratch);
             line.extend(["--wait".to_owned(), "--timeout".to_owned(), "60s".to_owned()]);
@@ -261,14 +264,11 @@ async fn all_walks_every_page_of_a_list() {
     let vars = credential_env(api, emulator.key_id(), emulator.secret());
     let scratch = tempfile::tempdir().unwrap();
     let start = protocol(api).operation("CreateAccessAssignment").unwrap();
-    for _ in 0..12 {
-        let line = command_line(
-            api,
-            start,
-            &example_args(api, "CreateAccessAssignment"),
-            &emulator.base_url(),
-            &scratch,
-        );
+    for target in 0..12 {
+        // Distinct targets: the same assignment twice while its task runs is a conflict.
+        let mut args = example_args(api, "CreateAccessAssignment");
+        args.insert("TargetId".to_owned(), format!("1142{target}"));
+        let line = command_line(api, start, &args, &emulator.base_url(), &scratch);
         let vars = vars.clone();
         let outcome = tokio::task::spawn_blocking(move || run(&line, &vars)).await.unwrap();
         assert_eq!(outcome.code, 0, "{}", outcome.stderr);
@@ -434,4 +434,38 @@ async fn typed_start_builders_of_eiam_huawei_and_oracle_wait_too() {
     assert_eq!(done.jobs.len(), 1);
     let partly = client.create_or_modify_users().body(users("partial-nightly")).send_and_wait(&quick).await;
     assert!(matches!(partly, Err(WaitError::PartialSuccess { .. })), "{partly:?}");
+}
+
+#[tokio::test]
+async fn a_second_start_while_the_first_job_runs_gets_the_vendors_conflict() {
+    let emulator = start_emulator().await;
+    let call = |api: &'static str, operation: &'static str, args: BTreeMap<String, String>| {
+        let config = emulator.client_config(api).unwrap().retry(RetryPolicy::none());
+        async move { cloudjobs_cli::generated::call(api, config, operation, &args).await }
+    };
+
+    // CloudSSO: the same assignment again is refused; another target is not.
+    let args = example_args("alibaba-cloudsso", "CreateAccessAssignment");
+    call("alibaba-cloudsso", "CreateAccessAssignment", args.clone()).await.unwrap();
+    let again = call("alibaba-cloudsso", "CreateAccessAssignment", args.clone()).await.unwrap_err();
+    assert_eq!((again.status(), again.code()), (Some(409), Some("OperationConflict.Task")), "{again}");
+    let mut other = args.clone();
+    other.insert("TargetId".to_owned(), "9999".to_owned());
+    call("alibaba-cloudsso", "CreateAccessAssignment", other).await.unwrap();
+
+    // Oracle: one create-users job at a time, whatever it holds.
+    let body =
+        || BTreeMap::from([(cloudjobs_core::WHOLE_BODY.to_owned(), r#"{"message": "first"}"#.to_owned())]);
+    let first = call("oracle-primavera-admin", "CreateOrModifyUsers", body()).await.unwrap();
+    assert_eq!(first.status, 202);
+    let second = call("oracle-primavera-admin", "CreateOrModifyUsers", body()).await.unwrap_err();
+    assert_eq!(second.status(), Some(400), "{second}");
+
+    // Once the running job ends, the next one is accepted.
+    let job = first.location.unwrap().rsplit('/').next().unwrap().to_owned();
+    for _ in 0..3 {
+        let args = BTreeMap::from([("jobId".to_owned(), job.clone())]);
+        call("oracle-primavera-admin", "GetUserJobStatus", args).await.unwrap();
+    }
+    call("oracle-primavera-admin", "CreateOrModifyUsers", body()).await.unwrap();
 }

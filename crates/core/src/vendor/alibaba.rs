@@ -215,6 +215,12 @@ impl VendorRules for Alibaba {
                 "Request was denied due to user flow control.".into(),
                 vec![("x-acs-retry-after".to_owned(), (seconds * 1000).to_string())],
             ),
+            Refusal::Conflict(conflict) => (
+                conflict.status,
+                conflict.code.unwrap_or("OperationConflict").to_owned(),
+                conflict.message.to_owned(),
+                vec![],
+            ),
             Refusal::Http(503) => (
                 503,
                 "ServiceUnavailable".into(),

@@ -214,6 +214,12 @@ impl VendorRules for Huawei {
                 vec![("retry-after".to_owned(), seconds.to_string())],
             ),
             Refusal::Http(status) => (*status, "IIC.InternalError", "Internal server error.".into(), vec![]),
+            Refusal::Conflict(conflict) => (
+                conflict.status,
+                conflict.code.unwrap_or("IIC.Conflict"),
+                conflict.message.to_owned(),
+                vec![],
+            ),
         };
         let id = huawei_request_id();
         headers.push(("x-request-id".into(), id.clone()));

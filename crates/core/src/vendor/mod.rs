@@ -98,6 +98,8 @@ pub enum Refusal {
     Throttled(u64),
     /// A server error with this HTTP status.
     Http(u16),
+    /// A start refused while an earlier job of the same kind runs, as the spec says.
+    Conflict(crate::Conflict),
 }
 
 /// A vendor's answer to a refusal, as its servers send it.

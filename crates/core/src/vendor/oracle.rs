@@ -129,6 +129,7 @@ impl VendorRules for Oracle {
             Refusal::MissingParameter(_) | Refusal::InvalidParameter(..) => (400, vec![]),
             Refusal::Throttled(seconds) => (429, vec![("retry-after".to_owned(), seconds.to_string())]),
             Refusal::Http(status) => (*status, vec![]),
+            Refusal::Conflict(conflict) => (conflict.status, vec![]),
         };
         ServerAnswer { status, headers, body: None }
     }

@@ -177,6 +177,9 @@ impl VendorRules for Tencent {
                 "RequestLimitExceeded".into(),
                 "Your current request times exceed the frequency limit for a second. Please reduce the frequency of calls.".into(),
             ),
+            Refusal::Conflict(conflict) => {
+                (200, conflict.code.unwrap_or("FailedOperation").to_owned(), conflict.message.to_owned())
+            }
             Refusal::Http(status) => (
                 *status,
                 "InternalError".into(),
