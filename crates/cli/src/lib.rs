@@ -72,37 +72,28 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
             "Reads only: retried on connection errors, timeouts, throttling and server errors."
         };
         let mut sub = Command::new(operation.command).about(operation.summary).after_help(retries);
-        if operation.start.is_some() {
-            sub = sub
-                .arg(
-                    Arg::new("wait")
-                        .long("wait")
-                        .action(clap::ArgAction::SetTrue)
-                        .help("Print the answer, then poll every job it started until each ends; exit 0 if all succeed, 6 if one fails, 7 at the timeout, 8 on partial success"),
-                )
-                .arg(
-                    Arg::new("timeout")
-                        .long("timeout")
-                        .value_name("DURATION")
-                        .requires("wait")
-                        .value_parser(humantime::parse_duration)
-                        .help("How long --wait may take for all jobs, e.g. 90s, 10m (default 15m)"),
-                );
+        let waiting = if operation.start.is_some() {
+            Some((
+                "Print the answer, then poll every job it started until each ends; exit 0 if all succeed, 6 if one fails, 7 at the timeout, 8 on partial success",
+                "How long --wait may take for all jobs, e.g. 90s, 10m (default 15m)",
+            ))
         } else if operation.job.is_some() {
-            sub = sub
-                .arg(
-                    Arg::new("wait")
-                        .long("wait")
-                        .action(clap::ArgAction::SetTrue)
-                        .help("Poll until the job ends; exit 0 on success, 6 if it fails, 7 at the timeout"),
-                )
-                .arg(
+            Some((
+                "Poll until the job ends; exit 0 on success, 6 if it fails, 7 at the timeout, 8 on partial success",
+                "How long --wait may take, e.g. 90s, 10m (default 15m)",
+            ))
+        } else {
+            None
+        };
+        if let Some((wait_help, timeout_help)) = waiting {
+            sub =
+                sub.arg(Arg::new("wait").long("wait").action(clap::ArgAction::SetTrue).help(wait_help)).arg(
                     Arg::new("timeout")
                         .long("timeout")
                         .value_name("DURATION")
                         .requires("wait")
                         .value_parser(humantime::parse_duration)
-                        .help("How long --wait may take, e.g. 90s, 10m (default 15m)"),
+                        .help(timeout_help),
                 );
         }
         if let Some(list) = operation.list {

@@ -194,6 +194,15 @@ async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes(
     }
 }
 
+/// Short delays between polls, for the typed waiters.
+fn quick_wait() -> cloudjobs_core::waiter::WaitOptions {
+    cloudjobs_core::waiter::WaitOptions {
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    }
+}
+
 /// A client of `api` whose calls give up after `timeout`, with the default retries.
 fn impatient(emulator: &Emulator, api: &str, timeout: Duration) -> cloudjobs_core::ClientConfig {
     let quick = RetryPolicy { base_delay: Duration::from_millis(10), ..RetryPolicy::default() };
@@ -300,11 +309,7 @@ async fn all_walks_every_page_of_a_list() {
 #[tokio::test]
 async fn typed_start_builders_send_and_wait_for_every_job_they_start() {
     let emulator = start_emulator().await;
-    let quick = cloudjobs_core::waiter::WaitOptions {
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(20),
-        timeout: Duration::from_secs(10),
-    };
+    let quick = quick_wait();
 
     // CloudSSO: query parameters, one task.
     use cloudjobs_alibaba_cloudsso::types as sso;
@@ -371,11 +376,7 @@ async fn typed_start_builders_send_and_wait_for_every_job_they_start() {
 async fn typed_start_builders_of_eiam_huawei_and_oracle_wait_too() {
     use cloudjobs_core::waiter::WaitError;
     let emulator = start_emulator().await;
-    let quick = cloudjobs_core::waiter::WaitOptions {
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(20),
-        timeout: Duration::from_secs(10),
-    };
+    let quick = quick_wait();
 
     // EIAM: a synchronization job succeeds, and one whose target says so only partly does.
     use cloudjobs_alibaba_eiam::types as eiam;
