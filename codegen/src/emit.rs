@@ -36,6 +36,7 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
         Location::Body => quote!(cloudjobs_core::ParamLocation::Body),
     };
     let kind = param_kind(param.value_type.as_deref());
+    let flat = param.flat;
     quote! {
         cloudjobs_core::Param {
             name: #name,
@@ -44,6 +45,7 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
             kind: #kind,
             required: #required,
             description: #description,
+            flat: #flat,
         }
     }
 }

@@ -71,6 +71,8 @@ pub struct CheckedParam {
     /// `integer`, `number`, `boolean`, `array`, `object`), or `None` when the
     /// schema names none (`oneOf`, any value).
     pub value_type: Option<String>,
+    /// Whether its JSON text travels flattened (`x-cloudjobs-encoding: flat`).
+    pub flat: bool,
 }
 
 /// The JSON type a schema's values have, following one `$ref`.
@@ -213,6 +215,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
             description: parameter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
             schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
             value_type: parameter.get("schema").and_then(|schema| value_type(document, schema)),
+            flat: parameter.get("x-cloudjobs-encoding").and_then(Value::as_str) == Some("flat"),
         });
     }
     let body_ref = operation
@@ -236,6 +239,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
                     .to_owned(),
                 schema: property.clone(),
                 value_type: value_type(document, property),
+                flat: false,
             });
         }
     }

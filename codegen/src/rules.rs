@@ -229,7 +229,9 @@ fn check_unknown_keys(document: &Value, problems: &mut Problems) {
                 }
             }
             for (i, parameter) in items(operation.get("parameters")) {
-                unknown_keys(parameter, &at.key("parameters").index(i), PARAMETER_KEYS, problems);
+                let at = at.key("parameters").index(i);
+                unknown_keys(parameter, &at, PARAMETER_KEYS, problems);
+                check_encoding(parameter, &at, problems);
             }
             for (code, response) in entries(operation.get("responses")) {
                 let at = at.key("responses").key(code.clone());
@@ -503,6 +505,22 @@ fn check_action(
             );
         }
         (Style::Rest, None) => {}
+    }
+}
+
+/// `x-cloudjobs-encoding: flat` marks a string query parameter whose JSON text
+/// travels flattened (`Name.1`, `Name.Key`), as Alibaba's SDK sends arrays
+/// and objects; it is the only encoding there is.
+fn check_encoding(parameter: &Value, at: &SpecPath, problems: &mut Problems) {
+    let Some(encoding) = parameter.get("x-cloudjobs-encoding") else { return };
+    let at = at.key("x-cloudjobs-encoding");
+    if encoding.as_str() != Some("flat") {
+        problems.push(&at, "the only encoding is `flat`");
+    }
+    let in_query = parameter.get("in").and_then(Value::as_str) == Some("query");
+    let is_text = parameter.pointer("/schema/type").and_then(Value::as_str) == Some("string");
+    if !in_query || !is_text {
+        problems.push(&at, "a flat parameter is a query parameter of type string, holding JSON text");
     }
 }
 

@@ -214,6 +214,9 @@ def example_values(spec, operation, required_only=False):
         if required_only and not param.get("required"):
             continue
         value = param.get("example", (param.get("schema") or {}).get("example"))
+        if value is not None and param.get("x-cloudjobs-encoding") == "flat":
+            # JSON text in the spec (and for our client); the SDK takes the array or object itself.
+            value = json.loads(value)
         if value is not None:
             params[param["name"]] = (param["in"], value)
     body = {}

@@ -4412,6 +4412,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The directory ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -4420,6 +4421,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The task ID.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4457,6 +4459,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4465,6 +4468,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the access configuration.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4473,6 +4477,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4481,6 +4486,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4489,6 +4495,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the CloudSSO identity: User or Group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4497,6 +4504,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the CloudSSO identity: the ID of the CloudSSO user if PrincipalType is User, the ID of the CloudSSO group if PrincipalType is Group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4505,6 +4513,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4549,6 +4558,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4557,6 +4567,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the access configuration.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4565,6 +4576,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4573,6 +4585,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4581,6 +4594,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the CloudSSO identity: User or Group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4589,6 +4603,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the CloudSSO identity: the ID of the CloudSSO user if PrincipalType is User, the ID of the CloudSSO group if PrincipalType is Group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "DeprovisionStrategy",
@@ -4597,6 +4612,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Whether to de-provision the access configuration when this identity is the last one on the account that uses it. DeprovisionForLastAccessAssignmentOnAccount de-provisions it; None (the default) does not.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4605,6 +4621,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4637,6 +4654,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The directory ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4645,6 +4663,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the access configuration.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4653,6 +4672,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4661,6 +4681,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4669,6 +4690,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4701,6 +4723,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The directory ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4709,6 +4732,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the access configuration.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4717,6 +4741,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4725,6 +4750,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4733,6 +4759,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4765,6 +4792,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The directory ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -4773,6 +4801,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The task ID.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4810,6 +4839,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "The ID of the directory.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4818,6 +4848,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The ID of the access configuration, to filter the tasks.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4826,6 +4857,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The type of the task object, to filter the tasks: RD-Account, the accounts in the resource directory. Filters only together with TargetId.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4834,6 +4866,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The ID of the task object, to filter the tasks. Filters only together with TargetType.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4842,6 +4875,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The type of the CloudSSO identity, to filter the tasks: User or Group. Filters only together with PrincipalId.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4850,6 +4884,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The ID of the CloudSSO identity (a user ID if PrincipalType is User, a group ID if it is Group), to filter the tasks. Filters only together with PrincipalType.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskType",
@@ -4858,6 +4893,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The type of the task, to filter the tasks.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "Status",
@@ -4866,6 +4902,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The status of the task, to filter the tasks. (The vendor's text begins \"The ID of the task\"; the values it lists are statuses.)",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -4874,6 +4911,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The pagination token of the next page: omit it on the first call; while the answer's IsTruncated is true, send the answer's NextToken with the other parameters unchanged.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -4882,6 +4920,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "The maximum number of entries per page. Valid values: 1 to 20. Default value: 10.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "Filter",
@@ -4890,6 +4929,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The filter condition, not case-sensitive, in the form `StartTime ge YYYY-MM-DDTHH:mm:SSZ` (ge: greater than or equal to), no more than 7 days before now. Without it the tasks of the previous 24 hours are returned.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,

@@ -193,6 +193,10 @@ pub struct Param {
     pub required: bool,
     /// The spec's description.
     pub description: &'static str,
+    /// Whether its value is JSON text that travels flattened into
+    /// `Name.1`, `Name.Key` query parameters, as Alibaba's SDK sends arrays
+    /// and objects (`x-cloudjobs-encoding: flat`).
+    pub flat: bool,
 }
 
 impl Param {

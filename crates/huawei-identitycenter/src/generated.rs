@@ -4603,6 +4603,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4640,6 +4641,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "region_id",
@@ -4648,6 +4650,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the region in which to enable the service instance.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4672,6 +4675,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4698,6 +4702,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4728,6 +4733,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4752,6 +4758,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "limit",
@@ -4760,6 +4767,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "Maximum number of results returned for each request: 1 to 100, 100 when omitted.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "marker",
@@ -4768,6 +4776,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Pagination marker (24 characters): the page_info.next_marker of the previous page.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4799,6 +4808,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4807,6 +4817,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -4815,6 +4826,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the permission set that grants the access.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "principal_id",
@@ -4823,6 +4835,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the principal (an IAM Identity Center user or group) that receives the access.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "principal_type",
@@ -4831,6 +4844,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the principal, an IAM Identity Center user or group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -4839,6 +4853,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the target to bind (an account ID).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -4847,6 +4862,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the target of an account assignment; only accounts.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -4881,6 +4897,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -4889,6 +4906,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that CreateAccountAssignment returned.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4897,6 +4915,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4938,6 +4957,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "status",
@@ -4946,6 +4966,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Lists only the creations in this status.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "limit",
@@ -4954,6 +4975,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "Maximum number of results returned for each request: 1 to 100, 100 when omitted.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "marker",
@@ -4962,6 +4984,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Pagination marker (24 characters): the page_info.next_marker of the previous page.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4970,6 +4993,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -5001,6 +5025,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5009,6 +5034,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -5017,6 +5043,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the permission set that granted the access.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "principal_id",
@@ -5025,6 +5052,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the principal (an IAM Identity Center user or group) whose access is removed.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "principal_type",
@@ -5033,6 +5061,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the principal, an IAM Identity Center user or group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -5041,6 +5070,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the target account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -5049,6 +5079,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the target of an account assignment; only accounts.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -5083,6 +5114,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -5091,6 +5123,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that DeleteAccountAssignment returned.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5099,6 +5132,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -5140,6 +5174,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -5148,6 +5183,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of the permission set to provision.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5156,6 +5192,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -5164,6 +5201,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "ID of the account to provision the permission set to; used with target_type ACCOUNT.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -5172,6 +5210,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Target of a permission set provisioning: ACCOUNT (the account in target_id) or ALL_PROVISIONED_ACCOUNTS (every account the permission set is already provisioned to).",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -5206,6 +5245,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -5214,6 +5254,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that ProvisionPermissionSet returned.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5222,6 +5263,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {

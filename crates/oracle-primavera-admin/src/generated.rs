@@ -2537,6 +2537,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the Create/Modify Users job to report on.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -2574,6 +2575,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the Create/Modify Users job whose log to export.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -2598,6 +2600,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the Create/Modify Users job whose failed users to export.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -2622,6 +2625,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: false,
                     description: "Users to create.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "deleted",
@@ -2630,6 +2634,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: false,
                     description: "User login IDs to delete.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "deleteFailed",
@@ -2638,6 +2643,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: false,
                     description: "Users that failed delete processing.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "modified",
@@ -2646,6 +2652,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: false,
                     description: "Users to update.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "updatedIdMap",
@@ -2654,6 +2661,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Object,
                     required: false,
                     description: "Mapping of original user identifiers to updated identifiers.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "exception",
@@ -2662,6 +2670,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "The exception the job raised, if any; empty when none.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "localizedException",
@@ -2670,6 +2679,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Boolean,
                     required: false,
                     description: "Whether exception is already localized.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "message",
@@ -2678,6 +2688,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "A message about the job; empty in Oracle's example answer.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,

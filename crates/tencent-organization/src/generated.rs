@@ -6995,6 +6995,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -7003,6 +7004,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Task ID.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -7065,6 +7067,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "UserSyncProvisionings",
@@ -7073,6 +7076,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: true,
                     description: "CAM user synchronization information.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7122,6 +7126,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7130,6 +7135,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "User synchronization ID.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7175,6 +7181,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7183,6 +7190,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "User synchronization ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NewDescription",
@@ -7191,6 +7199,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "User synchronization description.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NewDuplicationStateful",
@@ -7199,6 +7208,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Conflict policy: what happens when CIC users are synchronized to CAM and a CAM user with the same username already exists. KeepBoth: keep both; the suffix _cic is added to the CIC user's username and a CAM user with that username is created. TakeOver: replace; the existing CAM user is replaced with the synchronized CIC user.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NewDeletionStrategy",
@@ -7207,6 +7217,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Deletion policy: what happens to the CAM users already synchronized when the CAM user synchronization is deleted. Delete: delete them. Keep: keep them.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7246,6 +7257,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7254,6 +7266,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "ID of the CAM user synchronization.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7293,6 +7306,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7301,6 +7315,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Identity ID of the synchronization. When PrincipalType is Group, it is a user group ID (g-********). When PrincipalType is User, it is a user ID (u-********).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -7309,6 +7324,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Token for querying the next page of returned results. It is not needed on the first call. When the total number of returned data entries exceeds MaxResults, the data is truncated, IsTruncated is true and a NextToken is returned; call again with that NextToken and the other parameters unchanged, until IsTruncated is false.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -7317,6 +7333,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "Maximum number of data entries per page. Value range: 1-100. Default value: 10.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7325,6 +7342,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7333,6 +7351,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7341,6 +7360,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "Filter",
@@ -7349,6 +7369,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Detection condition.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7417,6 +7438,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "RoleAssignmentInfo",
@@ -7425,6 +7447,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Array,
                     required: false,
                     description: "Authorized member account information, up to 50 entries.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7470,6 +7493,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7478,6 +7502,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Permission configuration ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7486,6 +7511,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7494,6 +7520,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: true,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7502,6 +7529,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7510,6 +7538,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Identity ID. When PrincipalType is Group, it is a user group ID (g-********). When PrincipalType is User, it is a user ID (u-********).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "DeprovisionStrategy",
@@ -7518,6 +7547,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Whether to remove the permission configuration deployment when the last authorization with a permission configuration is removed from a target account. DeprovisionForLastRoleAssignmentOnAccount: remove the deployment. None (default): do not remove it.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7579,6 +7609,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7587,6 +7618,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Permission configuration ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7595,6 +7627,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7603,6 +7636,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: true,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7660,6 +7694,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7668,6 +7703,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Permission configuration ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7676,6 +7712,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7684,6 +7721,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: true,
                     description: "UIN of the synchronized target account of the Tencent Cloud Organization.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,
@@ -7729,6 +7767,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -7737,6 +7776,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Task ID.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -7787,6 +7827,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: true,
                     description: "Space ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7795,6 +7836,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Identity ID. When PrincipalType is Group, it is a user group ID (g-****). When PrincipalType is User, it is a user ID (u-****).",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -7803,6 +7845,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Token for querying the next page of returned results. It is not needed on the first call. When the total number of returned data entries exceeds MaxResults, the data is truncated, IsTruncated is true and a NextToken is returned; call again with that NextToken and the other parameters unchanged, until IsTruncated is false.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -7811,6 +7854,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "Maximum number of data entries per page. Value range: 1-100. Default value: 10.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7819,6 +7863,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7827,6 +7872,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::Integer,
                     required: false,
                     description: "UIN of the synchronized target account of the Tencent Cloud Organization.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7835,6 +7881,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7843,6 +7890,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Permission configuration ID.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "Status",
@@ -7851,6 +7899,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Task status. InProgress: the task is running. Success: the task succeeded. Failed: the task failed.",
+                    flat: false,
                 },
                 cloudjobs_core::Param {
                     name: "TaskType",
@@ -7859,6 +7908,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     kind: cloudjobs_core::ParamKind::String,
                     required: false,
                     description: "Task type. StartProvisioning: start a user synchronization. DeleteProvisioning: delete a user synchronization. ProvisionRoleConfiguration: deploy a permission configuration. DeprovisionRoleConfiguration: remove a permission configuration deployment. CreateRoleAssignment: authorize on a member account. DeleteRoleAssignment: remove an authorization on a member account.",
+                    flat: false,
                 },
             ],
             job: ::std::option::Option::None,

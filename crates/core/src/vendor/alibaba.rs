@@ -16,6 +16,38 @@ use crate::{CloudError, Credentials, Operation, ParamKind, Protocol, Vendor};
 
 pub(super) struct Alibaba;
 
+/// A boolean as Python's `str()` writes it, which is how the SDK sends it.
+fn python_bool(value: &str) -> String {
+    match value {
+        "true" => "True".to_owned(),
+        "false" => "False".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `value` as the query parameters Alibaba's SDK makes of an array or
+/// object (tea-openapi's `query`): `Name.1`, `Name.2` for the elements of an
+/// array, `Name.Key` for the fields of an object, recursively; scalars as
+/// Python's `str()` writes them.
+fn flatten(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                flatten(&format!("{name}.{}", index + 1), item, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                flatten(&format!("{name}.{key}"), field, out);
+            }
+        }
+        Value::String(text) => out.push((name.to_owned(), text.clone())),
+        Value::Bool(flag) => out.push((name.to_owned(), python_bool(&flag.to_string()))),
+        Value::Number(number) => out.push((name.to_owned(), number.to_string())),
+    }
+}
+
 const VARIABLES: &[CredentialVariable] = &[
     CredentialVariable { name: "ALIBABA_CLOUD_ACCESS_KEY_ID", holds: "access key id" },
     CredentialVariable { name: "ALIBABA_CLOUD_ACCESS_KEY_SECRET", holds: "access key secret" },
@@ -49,20 +81,27 @@ impl VendorRules for Alibaba {
         _credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
-        let is_boolean =
-            |name: &str| operation.params.iter().any(|p| p.name == name && p.kind == ParamKind::Boolean);
+        let param = |name: &str| operation.params.iter().find(|p| p.name == name);
         let pairs: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
-        if !pairs.iter().any(|(name, _)| is_boolean(name)) {
+        let rewritten = |name: &str| param(name).is_some_and(|p| p.flat || p.kind == ParamKind::Boolean);
+        if !pairs.iter().any(|(name, _)| rewritten(name)) {
             return Ok(());
+        }
+        let mut sent = Vec::new();
+        for (name, value) in pairs {
+            match param(&name) {
+                Some(p) if p.flat => {
+                    let json: Value = serde_json::from_str(&value)
+                        .map_err(|e| format!("{name} must be JSON text of an array or object: {e}"))?;
+                    flatten(&name, &json, &mut sent);
+                }
+                Some(p) if p.kind == ParamKind::Boolean => sent.push((name, python_bool(&value))),
+                _ => sent.push((name, value)),
+            }
         }
         let mut query = request.url_mut().query_pairs_mut();
         query.clear();
-        for (name, value) in pairs {
-            let value = match (is_boolean(&name), value.as_str()) {
-                (true, "true") => "True".to_owned(),
-                (true, "false") => "False".to_owned(),
-                _ => value,
-            };
+        for (name, value) in sent {
             query.append_pair(&name, &value);
         }
         Ok(())
