@@ -270,7 +270,8 @@ pub(crate) fn start_waiters(checked: &CheckedSpec) -> TokenStream {
 
 /// What only the spec can say: the `PROTOCOL` constant and `call_json`, with
 /// the invocations of the runtime's glue (`cloudjobs_core::client_glue!` for
-/// the hooks, constructors and `wait_json`; `job_waiter!` per job operation).
+/// the hooks, constructors, `wait_json`, `follow_json` and `list_json`;
+/// `job_waiter!` per job operation).
 pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
     let ApiProtocol {
         vendor,

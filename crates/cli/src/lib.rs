@@ -67,7 +67,7 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
     for operation in protocol.operations {
         let retries = if operation.mutates {
             "Changes state: sent again only when the vendor certainly did not act (no connection, or throttled); \
-             after a timeout, a lost connection or a server error, check with the API's list operation first."
+             after a timeout, a lost connection or a server error, check whether it took effect before sending it again."
         } else {
             "Reads only: retried on connection errors, timeouts, throttling and server errors."
         };
@@ -168,10 +168,14 @@ fn mock_command() -> Command {
         .about("Serve a local emulator of every API on 127.0.0.1, for trying and testing without a cloud account")
         .long_about(
             "Serve a local emulator of every API on one 127.0.0.1 port. It verifies signatures and timestamps \
-             like each vendor and answers in each vendor's envelopes. Every job id has a scripted life: by \
-             default \"in progress\" for two polls, then success; ids starting with fail- fail. --jobs FILE \
-             sets per-id steps: a JSON object from id to a list of \"running\", \"success\", \"drop\", \
-             {\"fail\": \"reason\"}, {\"http\": 503}, {\"throttle\": {\"retry_after\": 2}}, {\"delay_ms\": 1500}.",
+             like each vendor and answers in each vendor's envelopes. Start operations create jobs with ids in \
+             the vendor's format, which the status operations follow and the list operations list, a page at a \
+             time; a second start of the same job while it runs gets the vendor's conflict answer. Every job \
+             has a scripted life: by default \"in progress\" for two polls, then success; ids (or start \
+             arguments) starting with fail- fail, with partial- only partly succeed. --jobs FILE sets steps per \
+             job id, or per start operation id for faults before its answers: a JSON object from id to a list \
+             of \"running\", \"success\", \"drop\", {\"fail\": \"reason\"}, {\"partial\": \"reason\"}, \
+             {\"http\": 503}, {\"throttle\": {\"retry_after\": 2}}, {\"delay_ms\": 1500}.",
         )
         .arg(Arg::new("port").long("port").value_name("P").value_parser(clap::value_parser!(u16)).help("Port (default: a free one)"))
         .arg(Arg::new("jobs").long("jobs").value_name("FILE").help("Job scripts, as JSON"))

@@ -49,8 +49,12 @@ impl CloudError {
         match self.kind {
             ErrorKind::Timeout => true,
             ErrorKind::Transport => !self.connect_failed,
+            // A server error, however the vendor sends it (Tencent's InternalError comes
+            // with HTTP 200), but not a throttling refusal.
             ErrorKind::Vendor => {
-                self.status.is_some_and(|status| status >= 500)
+                let status = self.status.unwrap_or(0);
+                status != 429
+                    && transient(status, self.code.as_deref())
                     && !self.code.as_deref().is_some_and(is_throttling_code)
             }
             _ => false,
@@ -220,6 +224,24 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_errors_may_have_been_applied_and_refusals_not() {
+        let vendor = |status, code: &str| CloudError::vendor(status, Some(code.to_owned()), "m", None);
+        assert!(vendor(500, "InternalError").may_have_been_applied());
+        assert!(
+            vendor(200, "InternalError").may_have_been_applied(),
+            "Tencent's server errors come with 200"
+        );
+        assert!(CloudError::vendor(502, None, "bad gateway", None).may_have_been_applied());
+        assert!(CloudError::new(ErrorKind::Timeout, "t").may_have_been_applied());
+        assert!(!vendor(400, "Throttling.User").may_have_been_applied());
+        assert!(!vendor(200, "RequestLimitExceeded").may_have_been_applied());
+        assert!(!CloudError::vendor(429, None, "slow down", None).may_have_been_applied());
+        assert!(!vendor(400, "InvalidParameter.TaskId").may_have_been_applied());
+        let refused = CloudError { connect_failed: true, ..CloudError::new(ErrorKind::Transport, "refused") };
+        assert!(!refused.may_have_been_applied(), "a connection never made carried nothing");
+    }
 
     #[test]
     fn retryable_means_transient() {

@@ -144,6 +144,24 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "a start operation that follows nothing",
+        base: RPC,
+        find: "      x-cloudjobs-action: GetTaskStatus\n",
+        replace: "      x-cloudjobs-action: GetTaskStatus\n      x-cloudjobs-mutates: true\n      x-cloudjobs-start:\n        follow: GetTask\n",
+        path: r#"paths["/GetTaskStatus"].post.x-cloudjobs-start.follow"#,
+        message: "no operation of this spec is `GetTask`",
+        line: "follow: GetTask",
+    },
+    Case {
+        name: "a misspelled operation extension",
+        base: RPC,
+        find: "      x-cloudjobs-action: GetTaskStatus\n",
+        replace: "      x-cloudjobs-action: GetTaskStatus\n      x-cloudjobs-mutate: true\n",
+        path: r#"paths["/GetTaskStatus"].post.x-cloudjobs-mutate"#,
+        message: "unknown extension `x-cloudjobs-mutate`",
+        line: "x-cloudjobs-mutate",
+    },
+    Case {
         name: "unresolvable $ref",
         base: RPC,
         find: "$ref: \"#/components/schemas/Task\"",
