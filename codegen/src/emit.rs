@@ -84,16 +84,19 @@ fn start_model(op: &CheckedOperation) -> TokenStream {
         Some(conflict) => {
             let (status, message, same) = (conflict.status, &conflict.message, &conflict.same);
             let code = option_str(&conflict.code);
+            let until_removed = conflict.until.as_deref() == Some("removed");
             quote! {
                 ::std::option::Option::Some(cloudjobs_core::Conflict {
                     status: #status,
                     code: #code,
                     message: #message,
                     same: &[#(#same),*],
+                    until_removed: #until_removed,
                 })
             }
         }
     };
+    let [creates, removes] = [&start.creates, &start.removes].map(option_str);
     quote! {
         ::std::option::Option::Some(cloudjobs_core::StartModel {
             follow: #follow,
@@ -101,6 +104,8 @@ fn start_model(op: &CheckedOperation) -> TokenStream {
             ids_from_header: #ids_from_header,
             carry: &[#(#carry),*],
             conflict: #conflict,
+            creates: #creates,
+            removes: #removes,
         })
     }
 }

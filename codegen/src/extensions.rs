@@ -140,6 +140,12 @@ pub struct StartModel {
     /// How the vendor refuses a second call while a job it started still runs.
     #[serde(default)]
     pub conflict: Option<Conflict>,
+    /// JSON pointer to the ids of the resources the call creates (`*` steps into arrays).
+    #[serde(default)]
+    pub creates: Option<String>,
+    /// The parameter naming the resource the call removes.
+    #[serde(default)]
+    pub removes: Option<String>,
 }
 
 /// The vendor's refusal of a start while an earlier job of the same kind runs.
@@ -156,6 +162,10 @@ pub struct Conflict {
     /// The parameters whose equal values make two calls conflict; none: any two do.
     #[serde(default)]
     pub same: Vec<String>,
+    /// How long the conflict lasts: `ended` (until the job ends, the default)
+    /// or `removed` (until the resource the call created is removed).
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 /// `x-cloudjobs-list`: how a list operation pages.

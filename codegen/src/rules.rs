@@ -593,9 +593,26 @@ fn check_lifecycle(
                     );
                 }
             }
+            if conflict.until.as_deref().is_some_and(|until| until != "ended" && until != "removed") {
+                problems.push(&at.key("conflict").key("until"), "must be `ended` or `removed`");
+            }
+            if conflict.until.as_deref() == Some("removed") && start.creates.is_none() {
+                problems.push(
+                    &at.key("conflict").key("until"),
+                    "`removed` needs `creates`: what the call creates",
+                );
+            }
             if !(400..600).contains(&conflict.status) {
                 problems.push(&at.key("conflict").key("status"), "must be an HTTP error status, 400 to 599");
             }
+        }
+        if let Some(param) = &start.removes
+            && !has_param(operation, param)
+        {
+            problems.push(&at.key("removes"), format!("`{param}` is not a parameter of this operation"));
+        }
+        if start.creates.as_deref().is_some_and(|p| !p.starts_with('/')) {
+            problems.push(&at.key("creates"), "must be a JSON pointer such as `/Tasks/*/UserProvisioningId`");
         }
         if start.ids.is_some() && start.ids_from_header.is_some() {
             problems.push(&at, "give `ids` or `ids-from-header`, not both");

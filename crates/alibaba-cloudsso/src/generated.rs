@@ -4535,7 +4535,10 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                         "PrincipalType",
                         "PrincipalId",
                     ],
+                    until_removed: false,
                 }),
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4632,6 +4635,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("DirectoryId", "DirectoryId")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4701,6 +4706,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("DirectoryId", "DirectoryId")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4770,6 +4777,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("DirectoryId", "DirectoryId")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

@@ -4367,6 +4367,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     ("InstanceId", "InstanceId"),
                 ],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4477,6 +4479,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("InstanceId", "InstanceId")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

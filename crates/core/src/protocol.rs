@@ -119,6 +119,10 @@ pub struct StartModel {
     pub carry: &'static [(&'static str, &'static str)],
     /// How the vendor refuses a second call while a job this one started runs.
     pub conflict: Option<Conflict>,
+    /// JSON pointer to the ids of the resources the call creates (`*` steps into arrays).
+    pub creates: Option<&'static str>,
+    /// The parameter naming the resource the call removes.
+    pub removes: Option<&'static str>,
 }
 
 /// The vendor's refusal of a start while an earlier job of the same kind
@@ -133,6 +137,9 @@ pub struct Conflict {
     pub message: &'static str,
     /// The parameters whose equal values make two calls conflict; none: any two do.
     pub same: &'static [&'static str],
+    /// Whether the conflict lasts until the resource the earlier call created
+    /// is removed, rather than until its job ends.
+    pub until_removed: bool,
 }
 
 /// How a list operation pages (the spec's `x-cloudjobs-list`).

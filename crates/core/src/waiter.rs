@@ -377,6 +377,11 @@ where
 /// The values at a JSON pointer in which `*` steps into every element of an
 /// array (`/Tasks/*/TaskId`), as text; missing values are skipped.
 pub fn values_at(body: &Value, pointer: &str) -> Vec<String> {
+    nodes_at(body, pointer).into_iter().filter_map(text).collect()
+}
+
+/// The JSON values at a pointer in which `*` steps into every element of an array.
+pub fn nodes_at<'v>(body: &'v Value, pointer: &str) -> Vec<&'v Value> {
     let mut found = vec![body];
     for segment in pointer.split('/').skip(1) {
         found = found
@@ -391,7 +396,7 @@ pub fn values_at(body: &Value, pointer: &str) -> Vec<String> {
             })
             .collect();
     }
-    found.into_iter().filter_map(text).collect()
+    found
 }
 
 /// The arguments of one status call, by the names of its spec.
@@ -762,6 +767,8 @@ mod tests {
                 ids_from_header: None,
                 carry: &[("DirectoryId", "DirectoryId")],
                 conflict: None,
+                creates: None,
+                removes: None,
             }),
             ..FOLLOW
         };

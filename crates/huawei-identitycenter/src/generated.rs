@@ -4713,6 +4713,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
@@ -4875,6 +4877,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5092,6 +5096,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5223,6 +5229,8 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 ids_from_header: ::std::option::Option::None,
                 carry: &[("instance_id", "instance_id")],
                 conflict: ::std::option::Option::None,
+                creates: ::std::option::Option::None,
+                removes: ::std::option::Option::None,
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

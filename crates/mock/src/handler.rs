@@ -22,6 +22,8 @@ pub(crate) struct State {
     polls: Mutex<PollCounts>,
     /// The jobs start operations created, oldest first, for list operations.
     pub(crate) started: Mutex<VecDeque<crate::lifecycle::StartedJob>>,
+    /// The resources start operations created and not yet removed.
+    pub(crate) resources: Mutex<VecDeque<crate::lifecycle::Resource>>,
     nonces: Mutex<SeenNonces>,
     pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
     pub(crate) sequence: std::sync::atomic::AtomicU64,
@@ -95,6 +97,7 @@ impl State {
             scripts: Mutex::new(scripts),
             polls: Mutex::new(PollCounts::default()),
             started: Mutex::new(VecDeque::new()),
+            resources: Mutex::new(VecDeque::new()),
             nonces: Mutex::new(SeenNonces::default()),
             requests: Mutex::new(VecDeque::new()),
             sequence: std::sync::atomic::AtomicU64::new(0),

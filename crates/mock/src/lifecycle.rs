@@ -38,6 +38,22 @@ pub(crate) struct StartedJob {
     id: String,
 }
 
+/// One resource a start operation created (a Tencent user sync), until an
+/// operation that removes it names it.
+#[derive(Clone, Debug)]
+pub(crate) struct Resource {
+    api: String,
+    /// The operation that created it.
+    created_by: &'static str,
+    /// The values of the creating call's arguments that its conflicts compare.
+    key: Vec<Option<Value>>,
+    /// The name of its id field, e.g. `UserProvisioningId`.
+    id_field: String,
+    id: String,
+    /// The fields the creating answer gave it, for list items.
+    fields: Value,
+}
+
 /// The word, among the start request's arguments, that chooses how its jobs end.
 fn ending(args: &BTreeMap<String, Value>) -> &'static str {
     let texts = args.values().filter_map(Value::as_str);
@@ -110,16 +126,26 @@ pub(crate) fn start_answer(
         .map(|conflict| conflict.same.iter().map(|name| args.get(*name).cloned()).collect())
         .unwrap_or_default();
     if let Some(conflict) = start.conflict {
-        let started = state.started.lock().unwrap().clone();
-        let running = started.iter().any(|job| {
-            job.api == api
-                && job.started_by == operation.operation_id
-                && job.key == key
-                && matches!(state.current_step(api, &job.id), Step::Running)
-        });
-        if running {
+        let conflicting = if conflict.until_removed {
+            let resources = state.resources.lock().unwrap();
+            resources.iter().any(|r| r.api == api && r.created_by == operation.operation_id && r.key == key)
+        } else {
+            let started = state.started.lock().unwrap().clone();
+            started.iter().any(|job| {
+                job.api == api
+                    && job.started_by == operation.operation_id
+                    && job.key == key
+                    && matches!(state.current_step(api, &job.id), Step::Running)
+            })
+        };
+        if conflicting {
             return crate::vendor::refuse(protocol.vendor, &Refusal::Conflict(conflict));
         }
+    }
+    if let Some(param) = start.removes
+        && let Some(id) = args.get(param).and_then(Value::as_str)
+    {
+        state.resources.lock().unwrap().retain(|r| !(r.api == api && r.id_field == param && r.id == id));
     }
     let word = ending(args);
     let mut body = example(operation);
@@ -153,6 +179,42 @@ pub(crate) fn start_answer(
                 .and_then(|name| parts.header(name))
                 .unwrap_or("default");
             state.restart(api, account);
+        }
+    }
+    if let Some(pointer) = start.creates {
+        let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+        let id_field = segments.last().copied().unwrap_or_default().to_owned();
+        let mut created = Vec::new();
+        replace_at(&mut body, &segments, &mut |old| {
+            let id = new_id(old.as_str(), sequence());
+            created.push(id.clone());
+            Value::String(id)
+        });
+        // Each new id's fields are those of the object that holds it in the answer.
+        let parent = match segments.split_last() {
+            Some((_, [])) | None => String::new(),
+            Some((_, holders)) => format!("/{}", holders.join("/")),
+        };
+        let holders: Vec<Value> = cloudjobs_core::waiter::nodes_at(&body, &parent)
+            .into_iter()
+            .filter(|v| v.is_object())
+            .cloned()
+            .collect();
+        let mut resources = state.resources.lock().unwrap();
+        for (index, id) in created.into_iter().enumerate() {
+            if resources.len() == KEPT_STARTED {
+                resources.pop_front();
+            }
+            let fields = holders.get(index).cloned().unwrap_or(Value::Null);
+            let created_by = operation.operation_id;
+            resources.push_back(Resource {
+                api: api.to_owned(),
+                created_by,
+                key: key.clone(),
+                id_field: id_field.clone(),
+                id,
+                fields,
+            });
         }
     }
     for id in ids {
@@ -211,6 +273,20 @@ pub(crate) fn list_answer(
             };
             item[status_key] = Value::String(word.to_owned());
         }
+        items.push(item);
+    }
+    let resources: Vec<Resource> =
+        state.resources.lock().unwrap().iter().filter(|r| r.api == api).cloned().collect();
+    for resource in resources.iter().filter(|r| template.get(&r.id_field).is_some()) {
+        let mut item = template.clone();
+        if let (Some(item), Some(fields)) = (item.as_object_mut(), resource.fields.as_object()) {
+            for (name, value) in fields {
+                if let Some(slot) = item.get_mut(name) {
+                    *slot = value.clone();
+                }
+            }
+        }
+        item[resource.id_field.as_str()] = Value::String(resource.id.clone());
         items.push(item);
     }
     let page: Vec<Value> = items.iter().skip(offset).take(page_size).cloned().collect();

@@ -470,3 +470,38 @@ async fn a_second_start_while_the_first_job_runs_gets_the_vendors_conflict() {
     }
     call("oracle-primavera-admin", "CreateOrModifyUsers", body()).await.unwrap();
 }
+
+#[tokio::test]
+async fn created_resources_are_listed_until_deleted_and_cannot_be_created_twice() {
+    let api = "tencent-organization";
+    let emulator = start_emulator().await;
+    let call = |operation: &'static str, args: BTreeMap<String, String>| {
+        let config = emulator.client_config(api).unwrap().retry(RetryPolicy::none());
+        async move { cloudjobs_cli::generated::call(api, config, operation, &args).await }
+    };
+    let listed = || async {
+        let page =
+            call("ListUserSyncProvisionings", BTreeMap::from([("ZoneId".to_owned(), "z-1".to_owned())]))
+                .await
+                .unwrap();
+        values_at(&page.body, "/UserProvisionings/*/UserProvisioningId")
+    };
+    let mut create = example_args(api, "CreateUserSyncProvisioning");
+    create.insert("ZoneId".to_owned(), "z-1".to_owned());
+
+    let created = call("CreateUserSyncProvisioning", create.clone()).await.unwrap();
+    let ids = values_at(&created.body, "/Tasks/*/UserProvisioningId");
+    assert_eq!(ids.len(), 1);
+    assert_eq!(listed().await, ids, "the new synchronization is listed");
+
+    let twice = call("CreateUserSyncProvisioning", create.clone()).await.unwrap_err();
+    assert_eq!(twice.code(), Some("FailedOperation.UserProvisioningAlreadyExists"), "{twice}");
+
+    let delete = BTreeMap::from([
+        ("ZoneId".to_owned(), "z-1".to_owned()),
+        ("UserProvisioningId".to_owned(), ids[0].clone()),
+    ]);
+    call("DeleteUserSyncProvisioning", delete).await.unwrap();
+    assert!(listed().await.is_empty(), "a deleted synchronization is no longer listed");
+    call("CreateUserSyncProvisioning", create).await.unwrap();
+}
