@@ -193,13 +193,18 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
             request = request.body(cloudjobs_core::body_from_args::<types::#schema>(operation.params, args)?);
         }
     });
+    let outcome = if op.file_response {
+        quote!(cloudjobs_core::CallOutput::from_file_call(&PROTOCOL, operation, request.send().await).await)
+    } else {
+        quote!(cloudjobs_core::CallOutput::from_call(&PROTOCOL, operation, request.send().await))
+    };
     quote! {
         #id => {
             let operation = &PROTOCOL.operations[#index];
             let mut request = client.#method();
             #(#setters)*
             #body
-            cloudjobs_core::CallOutput::from_call(&PROTOCOL, operation, request.send().await)
+            #outcome
         }
     }
 }

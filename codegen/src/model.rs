@@ -39,6 +39,8 @@ pub struct CheckedOperation {
     pub example: Option<String>,
     /// The component name of the success body schema.
     pub response_schema: Option<String>,
+    /// Whether the success body is a file (text or bytes) rather than JSON.
+    pub file_response: bool,
 }
 
 /// Where a parameter of a checked operation travels.
@@ -169,8 +171,17 @@ fn read_operation(
         })
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
         .map(str::to_owned);
+    let file_response = success_bodies().any(|response| {
+        response.pointer("/content/text~1plain").is_some()
+            || response.pointer("/content/application~1octet-stream").is_some()
+    });
+    // A file's example (Oracle's job log) is its text, kept as one JSON string.
     let example = success_bodies()
-        .find_map(|response| response.pointer("/content/application~1json/example"))
+        .find_map(|response| {
+            response
+                .pointer("/content/application~1json/example")
+                .or_else(|| response.pointer("/content/text~1plain/example"))
+        })
         .map(|example| example.to_string());
     let text = |key: &str| operation.get(key).and_then(Value::as_str).map(str::to_owned);
     Ok(Some(CheckedOperation {
@@ -188,6 +199,7 @@ fn read_operation(
         list,
         example,
         response_schema,
+        file_response,
     }))
 }
 

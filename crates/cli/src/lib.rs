@@ -363,8 +363,16 @@ fn print_answer(output: &cloudjobs_core::CallOutput, stdout: &mut dyn Write, std
         let location = output.location.as_deref().unwrap_or("(no Location header)");
         let _ = writeln!(stderr, "the job is still running (HTTP 202); poll {location}");
     }
-    let json = serde_json::to_string_pretty(&output.body).expect("a JSON value always serializes");
-    let _ = writeln!(stdout, "{json}");
+    match &output.body {
+        // A file's text (Oracle's job log) is printed as it is.
+        serde_json::Value::String(text) => {
+            let _ = write!(stdout, "{text}");
+        }
+        body => {
+            let json = serde_json::to_string_pretty(body).expect("a JSON value always serializes");
+            let _ = writeln!(stdout, "{json}");
+        }
+    }
 }
 
 /// Makes the call the command line asks for and prints each answer: one, or

@@ -110,7 +110,45 @@ pub struct CallOutput {
     pub body: serde_json::Value,
 }
 
+/// The most of a file answer (Oracle's job log) a call by name reads.
+pub const FILE_LIMIT: usize = 16 * 1024 * 1024;
+
 impl CallOutput {
+    /// The outcome of a call by name whose answer is a file rather than JSON
+    /// (Oracle's job log): the file's text becomes the body, as one JSON
+    /// string (bytes that are not UTF-8 are replaced), read up to [`FILE_LIMIT`].
+    pub async fn from_file_call<E: serde::Serialize>(
+        protocol: &Protocol,
+        operation: &Operation,
+        outcome: Result<
+            progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+            progenitor_client::Error<E>,
+        >,
+    ) -> Result<Self, CloudError> {
+        use futures_util::StreamExt;
+        let response = match outcome {
+            Ok(response) => response,
+            Err(error) => return Self::from_call::<(), E>(protocol, operation, Err(error)),
+        };
+        let status = response.status().as_u16();
+        let location = response.location().map(str::to_owned);
+        let request_id = response.request_id_header().map(str::to_owned);
+        let mut stream = response.into_inner().into_inner();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| CloudError::new(ErrorKind::Transport, e.to_string()))?;
+            if bytes.len() + chunk.len() > FILE_LIMIT {
+                return Err(CloudError::new(
+                    ErrorKind::InvalidResponse,
+                    format!("the file is larger than {FILE_LIMIT} bytes, the most a call by name reads"),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let body = Value::String(String::from_utf8_lossy(&bytes).into_owned());
+        Ok(Self { status, location, request_id, body })
+    }
+
     /// The outcome of a call of `operation` made by name. A failed call that
     /// changes state and may have been applied says so, naming the
     /// operations that list what the API did, since sending it again blindly

@@ -19,6 +19,11 @@ impl From<ServerAnswer> for Answer {
     fn from(answer: ServerAnswer) -> Self {
         let ServerAnswer { status, mut headers, body } = answer;
         let body = match body {
+            // A file's text (Oracle's job log), as the spec's example gives it.
+            Some(Value::String(text)) => {
+                headers.push(("content-type".into(), "text/plain".into()));
+                text.into_bytes()
+            }
             Some(body) => {
                 headers.push(("content-type".into(), "application/json".into()));
                 body.to_string().into_bytes()

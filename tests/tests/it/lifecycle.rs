@@ -505,3 +505,29 @@ async fn created_resources_are_listed_until_deleted_and_cannot_be_created_twice(
     assert!(listed().await.is_empty(), "a deleted synchronization is no longer listed");
     call("CreateUserSyncProvisioning", create).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oracle_exports_a_jobs_log_as_text() {
+    let api = "oracle-primavera-admin";
+    let emulator = start_emulator().await;
+    let vars = credential_env(api, emulator.key_id(), emulator.secret());
+    let line: Vec<String> = [api, "export-user-job-log", "--job-id", "95733", "--endpoint"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([emulator.base_url()])
+        .collect();
+    let outcome = tokio::task::spawn_blocking(move || run(&line, &vars)).await.unwrap();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let expected = crate::support::spec(api)["paths"]["/cloudapi/restapi/user/status/{jobId}/log"]["get"]["responses"]
+        ["200"]["content"]["text/plain"]["example"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(outcome.stdout, expected, "the log's text, as it came");
+
+    // The typed client hands the file over as bytes.
+    let client =
+        cloudjobs_oracle_primavera_admin::Client::with_config(emulator.client_config(api).unwrap()).unwrap();
+    let draft = client.export_user_job_failed_users().job_id("95733").send().await.unwrap();
+    assert_eq!(draft.status(), 200);
+}

@@ -178,7 +178,9 @@ fn schema_name(schema: &Value) -> Option<String> {
 fn examples(document: &Value) -> Vec<Example> {
     let mut out = Vec::new();
     let mut media = |location: String, label: String, body: &Value| {
-        for (media_type, content) in body.get("content").and_then(Value::as_object).into_iter().flatten() {
+        // JSON bodies only: a file's example (Oracle's job log) is text, not a typed value.
+        if let Some(content) = body.pointer("/content/application~1json") {
+            let media_type = "application/json";
             if let (Some(example), Some(schema)) = (content.get("example"), content.get("schema")) {
                 let schema =
                     schema_name(schema).unwrap_or_else(|| panic!("{location}: example on an unnamed schema"));
