@@ -123,6 +123,10 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
                 ParamKind::Object => arg.value_name("JSON"),
                 _ => arg.value_name("VALUE"),
             };
+            // An empty value for a required parameter is refused before anything is sent.
+            if param.required {
+                arg = arg.value_parser(clap::builder::NonEmptyStringValueParser::new());
+            }
             arg = match (param.required, param.location == ParamLocation::Body) {
                 (true, true) => arg.required_unless_present(BODY_FLAG),
                 (required, _) => arg.required(required),
@@ -144,6 +148,7 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
 /// The command-line interface, built from the generated registry.
 pub fn cli() -> Command {
     let mut command = Command::new("cloudjobs")
+        .version(env!("CARGO_PKG_VERSION"))
         .about("Call the job and task status APIs of Alibaba Cloud, Tencent Cloud, Huawei Cloud and Oracle")
         .after_help(after_help())
         .subcommand_required(true)
@@ -160,7 +165,16 @@ pub fn cli() -> Command {
     for (name, protocol) in generated::APIS {
         command = command.subcommand(api_command(name, protocol));
     }
-    command.subcommand(mock_command())
+    command.subcommand(mock_command()).subcommand(
+        Command::new("completions")
+            .about("Print a shell completion script, e.g. `cloudjobs completions bash`")
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(clap::value_parser!(clap_complete::Shell))
+                    .help("The shell: bash, zsh, fish, elvish or powershell"),
+            ),
+    )
 }
 
 fn mock_command() -> Command {
@@ -476,6 +490,14 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
             return EXIT_USAGE;
         }
     };
+    if let Some(("completions", completions)) = matches.subcommand() {
+        let shell = *completions.get_one::<clap_complete::Shell>("shell").expect("clap requires a shell");
+        // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut cli(), "cloudjobs", &mut script);
+        let _ = stdout.write_all(&script);
+        return 0;
+    }
     if let Some(("mock", mock)) = matches.subcommand() {
         return match runtime.block_on(serve_mock(mock, env, stdout)) {
             Ok(()) => 0,

@@ -197,6 +197,25 @@ impl CallOutput {
     }
 }
 
+/// The longest transport error message: a cause is a line, not a page.
+const TRANSPORT_MESSAGE_LIMIT: usize = 300;
+
+/// What went wrong on the way, with every cause in the chain (connection
+/// refused, the DNS failure, the TLS alert), without the request's URL, which
+/// the caller knows and which can be very long.
+fn transport_message(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    excerpt(parts.join(": ").as_bytes(), TRANSPORT_MESSAGE_LIMIT)
+}
+
 /// The first `limit` characters of a body, for messages about bodies we could not read.
 fn excerpt(body: &[u8], limit: usize) -> String {
     let text = String::from_utf8_lossy(body);
@@ -216,7 +235,8 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
                 let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
                 let connect_failed = e.is_connect();
-                Self { connect_failed, ..Self::new(kind, e.to_string()).with_source(e) }
+                let e = e.without_url();
+                Self { connect_failed, ..Self::new(kind, transport_message(&e)).with_source(e) }
             }
             P::InvalidResponsePayload(body, e) => Self::new(
                 ErrorKind::InvalidResponse,

@@ -284,3 +284,59 @@ fn help_says_how_each_operation_is_retried() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transport_errors_name_their_cause_in_one_short_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // A long id, and one too long for any URL: neither is repeated in the message.
+    for (length, cause) in [(2_000, "Connection refused"), (100_000, "not a valid Uri")] {
+        let id = "t".repeat(length);
+        let args: Vec<String> =
+            ["alibaba-cloudsso", "get-task-status", "--directory-id", "d-1", "--task-id", &id]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(["--endpoint".to_owned(), format!("http://127.0.0.1:{port}")])
+                .collect();
+        let vars = credential_env("alibaba-cloudsso", "id", "secret");
+        let outcome = tokio::task::spawn_blocking(move || run(&args, &vars)).await.unwrap();
+        assert_eq!(outcome.code, cloudjobs_cli::EXIT_TRANSPORT);
+        assert!(outcome.stderr.contains(cause), "{}", outcome.stderr);
+        assert!(outcome.stderr.len() < 500, "{} characters: the URL is not repeated", outcome.stderr.len());
+    }
+}
+
+#[test]
+fn version_completions_and_empty_values() {
+    let none = BTreeMap::new();
+    let version = run(&["--version".to_owned()], &none);
+    assert_eq!(version.code, 0);
+    assert!(
+        version.stdout.starts_with("cloudjobs ") && version.stdout.trim().split('.').count() == 3,
+        "{}",
+        version.stdout
+    );
+
+    let bash = run(&["completions".to_owned(), "bash".to_owned()], &none);
+    assert_eq!(bash.code, 0);
+    assert!(bash.stdout.contains("_cloudjobs()") && bash.stdout.contains("create-access-assignment"));
+    let zsh = run(&["completions".to_owned(), "zsh".to_owned()], &none);
+    assert!(zsh.stdout.starts_with("#compdef cloudjobs"), "{}", &zsh.stdout[..40]);
+
+    let vars = credential_env("alibaba-cloudsso", "id", "secret");
+    let empty = run(
+        &[
+            "alibaba-cloudsso",
+            "get-task-status",
+            "--directory-id",
+            "d-1",
+            "--task-id",
+            "",
+            "--endpoint",
+            "http://127.0.0.1:1",
+        ]
+        .map(str::to_owned),
+        &vars,
+    );
+    assert_eq!(empty.code, cloudjobs_cli::EXIT_USAGE, "{}", empty.stderr);
+    assert!(empty.stderr.contains("--task-id"), "{}", empty.stderr);
+}
