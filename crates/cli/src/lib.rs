@@ -60,6 +60,32 @@ Exit codes:
   7  --wait: the --timeout passed before the job ended
   8  --wait: the job only partly succeeded (the vendor's answer on stdout)";
 
+/// Whether an API's calls depend on a region: its host does, or another host serves a region.
+fn uses_region(protocol: &Protocol) -> bool {
+    protocol.endpoint.is_some_and(|e| e.contains("{region}")) || protocol.regional_endpoint.is_some()
+}
+
+/// `--region` where the API has regions, and `--endpoint`, required where
+/// the API has no shared endpoint (Oracle: each customer's own server).
+fn place_args(protocol: &Protocol) -> Vec<Arg> {
+    let mut args = Vec::new();
+    if uses_region(protocol) {
+        let default = protocol.default_region.map_or("the global endpoint".to_owned(), |r| r.to_owned());
+        args.push(
+            Arg::new("region")
+                .long("region")
+                .value_name("REGION")
+                .help(format!("Region (default: {default})")),
+        );
+    }
+    let endpoint = Arg::new("endpoint").long("endpoint").value_name("URL");
+    args.push(match protocol.endpoint {
+        Some(_) => endpoint.help("Base URL to call instead of the vendor's (http:// only when given here)"),
+        None => endpoint.required(true).help("Base URL of your server, e.g. https://primavera.example.com"),
+    });
+    args
+}
+
 fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
     let mut command = Command::new(name)
         .about(format!("{:?} {} (API version {})", protocol.vendor, protocol.service, protocol.api_version))
@@ -71,7 +97,10 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
         } else {
             "Reads only: retried on connection errors, timeouts, throttling and server errors."
         };
-        let mut sub = Command::new(operation.command).about(operation.summary).after_help(retries);
+        let mut sub = Command::new(operation.command)
+            .about(operation.summary)
+            .after_help(retries)
+            .args(place_args(protocol));
         let waiting = if operation.start.is_some() {
             Some((
                 "Print the answer, then poll every job it started until each ends; exit 0 if all succeed, 6 if one fails, 7 at the timeout, 8 on partial success",
@@ -151,17 +180,7 @@ pub fn cli() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call the job and task status APIs of Alibaba Cloud, Tencent Cloud, Huawei Cloud and Oracle")
         .after_help(after_help())
-        .subcommand_required(true)
-        .arg(
-            Arg::new("region")
-                .long("region")
-                .global(true)
-                .value_name("R")
-                .help("Region (default: the API's)"),
-        )
-        .arg(Arg::new("endpoint").long("endpoint").global(true).value_name("URL").help(
-            "Base URL to call instead of the vendor's (required for Oracle; http:// only when given here)",
-        ));
+        .subcommand_required(true);
     for (name, protocol) in generated::APIS {
         command = command.subcommand(api_command(name, protocol));
     }
@@ -406,10 +425,10 @@ async fn call(
 
     let credentials = Credentials::from_sources(protocol.vendor, env.var, env.home.as_deref())?;
     let mut config = ClientConfig::new().credentials(credentials);
-    if let Some(region) = matches.get_one::<String>("region") {
+    if let Some(region) = operation_matches.try_get_one::<String>("region").ok().flatten() {
         config = config.region(region);
     }
-    if let Some(endpoint) = matches.get_one::<String>("endpoint") {
+    if let Some(endpoint) = operation_matches.get_one::<String>("endpoint") {
         config = config.endpoint(endpoint);
     }
     let mut args: BTreeMap<String, String> = operation

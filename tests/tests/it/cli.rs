@@ -126,7 +126,7 @@ fn usage_and_configuration_errors_exit_2() {
         &oracle,
     );
     assert_eq!(no_endpoint.code, cloudjobs_cli::EXIT_USAGE);
-    assert!(no_endpoint.stderr.contains("has no shared endpoint"), "{}", no_endpoint.stderr);
+    assert!(no_endpoint.stderr.contains("--endpoint <URL>"), "Oracle requires it: {}", no_endpoint.stderr);
 }
 
 #[test]
@@ -339,4 +339,16 @@ fn version_completions_and_empty_values() {
     );
     assert_eq!(empty.code, cloudjobs_cli::EXIT_USAGE, "{}", empty.stderr);
     assert!(empty.stderr.contains("--task-id"), "{}", empty.stderr);
+}
+
+#[test]
+fn region_is_offered_only_where_it_chooses_something() {
+    for api in crate::support::apis() {
+        let protocol = protocol(api);
+        let command = protocol.operations[0].command;
+        let help = run(&[api.to_owned(), command.to_owned(), "--help".to_owned()], &BTreeMap::new()).stdout;
+        let regional =
+            protocol.endpoint.is_some_and(|e| e.contains("{region}")) || protocol.regional_endpoint.is_some();
+        assert_eq!(help.contains("--region"), regional, "{api}: {help}");
+    }
 }
