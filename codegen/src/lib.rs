@@ -106,36 +106,33 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
 
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| generator_error(format!("progenitor produced code that does not parse: {e}")))?;
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| generator_error("progenitor produced no `types` module".to_owned()))?;
     for open in &open_enums {
         let items: syn::File = syn::parse2(open.tokens())
             .map_err(|e| generator_error(format!("open enum {} does not parse: {e}", open.name)))?;
-        types.1.extend(items.items);
+        module_items(&mut file, "types")
+            .ok_or_else(|| generator_error("progenitor produced no `types` module".to_owned()))?
+            .extend(items.items);
     }
     remove_panicking_constructor(&mut file);
     let waiters: syn::File = syn::parse2(emit::start_waiters(&checked))
         .map_err(|e| generator_error(format!("start waiters do not parse: {e}")))?;
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| generator_error("progenitor produced no `builder` module".to_owned()))?;
-    builder.1.extend(waiters.items);
+    module_items(&mut file, "builder")
+        .ok_or_else(|| generator_error("progenitor produced no `builder` module".to_owned()))?
+        .extend(waiters.items);
     let protocol: syn::File = syn::parse2(emit::runtime_tokens(&checked))
         .map_err(|e| generator_error(format!("protocol constants do not parse: {e}")))?;
     file.items.extend(protocol.items);
 
     Ok(header(spec_file, spec_text) + &prettyplease::unparse(&file))
+}
+
+/// The items of progenitor's top-level module `name` (`types`, `builder`),
+/// where the generator adds what progenitor does not make.
+fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
 }
 
 /// The spec as progenitor reads it, with each operation's description saying

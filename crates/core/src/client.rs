@@ -91,12 +91,7 @@ macro_rules! client_glue {
             > + 'c,
             $crate::CloudError,
         > {
-            let operation = PROTOCOL.operation(operation_id).ok_or_else(|| {
-                $crate::CloudError::new(
-                    $crate::ErrorKind::InvalidRequest,
-                    format!("this API has no operation {operation_id}"),
-                )
-            })?;
+            let operation = PROTOCOL.require(operation_id)?;
             let id = operation.operation_id;
             let call = move |args: ::std::collections::BTreeMap<
                 ::std::string::String,

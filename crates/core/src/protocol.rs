@@ -314,6 +314,14 @@ impl Protocol {
         self.operations.iter().find(|op| op.operation_id == operation_id)
     }
 
+    /// The operation named `operation_id`, or the error a call by name gets
+    /// for an operation the API lacks.
+    pub fn require(&self, operation_id: &str) -> Result<&'static Operation, CloudError> {
+        self.operation(operation_id).ok_or_else(|| {
+            CloudError::new(ErrorKind::InvalidRequest, format!("this API has no operation {operation_id}"))
+        })
+    }
+
     /// The operation named `name` either as the spec does (`GetTaskStatus`)
     /// or as progenitor's `OperationInfo` does (`get_task_status`).
     pub fn operation_named(&self, name: &str) -> Option<&'static Operation> {

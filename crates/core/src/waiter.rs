@@ -417,9 +417,7 @@ pub fn started_jobs(
     let start = operation.start.ok_or_else(|| {
         invalid(format!("{} starts no job, so there is nothing to follow", operation.operation_id))
     })?;
-    let follow = protocol
-        .operation(start.follow)
-        .ok_or_else(|| invalid(format!("this API has no operation {}", start.follow)))?;
+    let follow = protocol.require(start.follow)?;
     let mut base = BTreeMap::new();
     for (status_param, start_param) in start.carry {
         if let Some(value) = args.get(*start_param) {
@@ -471,12 +469,7 @@ where
     F: FnMut(&'static str, BTreeMap<String, String>) -> Fut,
     Fut: Future<Output = Result<CallOutput, CloudError>>,
 {
-    let operation = protocol.operation(operation_id).ok_or_else(|| {
-        WaitError::Call(CloudError::new(
-            crate::ErrorKind::InvalidRequest,
-            format!("this API has no operation {operation_id}"),
-        ))
-    })?;
+    let operation = protocol.require(operation_id).map_err(WaitError::Call)?;
     let (follow, jobs) = started_jobs(protocol, operation, args, output).map_err(WaitError::Call)?;
     let deadline = Instant::now() + options.timeout;
     let mut finals = Vec::new();
@@ -573,12 +566,7 @@ where
     F: FnMut(BTreeMap<String, String>) -> Fut,
     Fut: Future<Output = Result<CallOutput, CloudError>>,
 {
-    let operation = protocol.operation(operation_id).ok_or_else(|| {
-        WaitError::Call(CloudError::new(
-            crate::ErrorKind::InvalidRequest,
-            format!("this API has no operation {operation_id}"),
-        ))
-    })?;
+    let operation = protocol.require(operation_id).map_err(WaitError::Call)?;
     wait_call(protocol, operation, args, options, call, on_change).await
 }
 
