@@ -37,6 +37,7 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
     };
     let kind = param_kind(param.value_type.as_deref());
     let flat = param.flat;
+    let example = option_str(&param.example);
     quote! {
         cloudjobs_core::Param {
             name: #name,
@@ -46,6 +47,7 @@ fn param_tokens(param: &CheckedParam) -> TokenStream {
             required: #required,
             description: #description,
             flat: #flat,
+            example: #example,
         }
     }
 }

@@ -75,6 +75,20 @@ pub struct CheckedParam {
     pub value_type: Option<String>,
     /// Whether its JSON text travels flattened (`x-cloudjobs-encoding: flat`).
     pub flat: bool,
+    /// The spec's example value as a command line gives it (a string as
+    /// it is, anything else as JSON), for help text.
+    pub example: Option<String>,
+}
+
+/// A parameter's example as command-line text: the parameter's own, else its schema's.
+fn example_text(document: &Value, described: &Value, schema: Option<&Value>) -> Option<String> {
+    let example = described
+        .get("example")
+        .or_else(|| schema.map(|s| deref(document, s)).and_then(|s| s.get("example")))?;
+    Some(match example {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    })
 }
 
 /// The JSON type a schema's values have, following one `$ref`.
@@ -228,6 +242,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
             schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
             value_type: parameter.get("schema").and_then(|schema| value_type(document, schema)),
             flat: parameter.get("x-cloudjobs-encoding").and_then(Value::as_str) == Some("flat"),
+            example: example_text(document, parameter, parameter.get("schema")),
         });
     }
     let body_ref = operation
@@ -252,6 +267,7 @@ fn collect_params(document: &Value, item: &Value, operation: &Value) -> (Vec<Che
                 schema: property.clone(),
                 value_type: value_type(document, property),
                 flat: false,
+                example: example_text(document, described, None),
             });
         }
     }

@@ -4413,6 +4413,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The directory ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -4422,6 +4423,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The task ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("t-shfqw1u1edszvxw5****"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4460,6 +4462,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4469,6 +4472,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the access configuration.",
                     flat: false,
+                    example: ::std::option::Option::Some("ac-00jhtfl8thteu6uj****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4478,6 +4482,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("RD-Account"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4487,6 +4492,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4496,6 +4502,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the CloudSSO identity: User or Group.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4505,6 +4512,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the CloudSSO identity: the ID of the CloudSSO user if PrincipalType is User, the ID of the CloudSSO group if PrincipalType is Group.",
                     flat: false,
+                    example: ::std::option::Option::Some("u-00q8wbq42wiltcrk****"),
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4514,6 +4522,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4562,6 +4571,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4571,6 +4581,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the access configuration.",
                     flat: false,
+                    example: ::std::option::Option::Some("ac-00jhtfl8thteu6uj****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4580,6 +4591,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("RD-Account"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4589,6 +4601,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4598,6 +4611,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the CloudSSO identity: User or Group.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4607,6 +4621,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the CloudSSO identity: the ID of the CloudSSO user if PrincipalType is User, the ID of the CloudSSO group if PrincipalType is Group.",
                     flat: false,
+                    example: ::std::option::Option::Some("u-00q8wbq42wiltcrk****"),
                 },
                 cloudjobs_core::Param {
                     name: "DeprovisionStrategy",
@@ -4616,6 +4631,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Whether to de-provision the access configuration when this identity is the last one on the account that uses it. DeprovisionForLastAccessAssignmentOnAccount de-provisions it; None (the default) does not.",
                     flat: false,
+                    example: ::std::option::Option::Some("None"),
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4625,6 +4641,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4660,6 +4677,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The directory ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4669,6 +4687,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the access configuration.",
                     flat: false,
+                    example: ::std::option::Option::Some("ac-00jhtfl8thteu6uj****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4678,6 +4697,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("RD-Account"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4687,6 +4707,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4696,6 +4717,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4731,6 +4753,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The directory ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4740,6 +4763,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the access configuration.",
                     flat: false,
+                    example: ::std::option::Option::Some("ac-00jhtfl8thteu6uj****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4749,6 +4773,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the task object. Set the value to RD-Account, which specifies the accounts in the resource directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("RD-Account"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4758,6 +4783,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the task object (the account in the resource directory).",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
                 cloudjobs_core::Param {
                     name: "OriginTargetId",
@@ -4767,6 +4793,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Undocumented: the SDK sends it under this name but describes it nowhere, and the vendor page does not list it.",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4802,6 +4829,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The directory ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -4811,6 +4839,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The task ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("t-shfqw1u1edszvxw5****"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4849,6 +4878,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the directory.",
                     flat: false,
+                    example: ::std::option::Option::Some("d-00fc2p61****"),
                 },
                 cloudjobs_core::Param {
                     name: "AccessConfigurationId",
@@ -4858,6 +4888,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The ID of the access configuration, to filter the tasks.",
                     flat: false,
+                    example: ::std::option::Option::Some("ac-00jhtfl8thteu6uj****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4867,6 +4898,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The type of the task object, to filter the tasks: RD-Account, the accounts in the resource directory. Filters only together with TargetId.",
                     flat: false,
+                    example: ::std::option::Option::Some("RD-Account"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4876,6 +4908,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The ID of the task object, to filter the tasks. Filters only together with TargetType.",
                     flat: false,
+                    example: ::std::option::Option::Some("114240524784****"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -4885,6 +4918,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The type of the CloudSSO identity, to filter the tasks: User or Group. Filters only together with PrincipalId.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -4894,6 +4928,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The ID of the CloudSSO identity (a user ID if PrincipalType is User, a group ID if it is Group), to filter the tasks. Filters only together with PrincipalType.",
                     flat: false,
+                    example: ::std::option::Option::Some("u-00q8wbq42wiltcrk****"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskType",
@@ -4903,6 +4938,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The type of the task, to filter the tasks.",
                     flat: false,
+                    example: ::std::option::Option::Some("CreateAccessAssignment"),
                 },
                 cloudjobs_core::Param {
                     name: "Status",
@@ -4912,6 +4948,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The status of the task, to filter the tasks. (The vendor's text begins \"The ID of the task\"; the values it lists are statuses.)",
                     flat: false,
+                    example: ::std::option::Option::Some("Success"),
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -4921,6 +4958,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The pagination token of the next page: omit it on the first call; while the answer's IsTruncated is true, send the answer's NextToken with the other parameters unchanged.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "K1c3o9K7pFxoTtxH1Nm7MMLb7zrDGvftYBQBPDVv7AD3a8yhRb3Mk8L9ivmN6bFSjfkZNTAg3h4****",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -4930,6 +4970,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The maximum number of entries per page. Valid values: 1 to 20. Default value: 10.",
                     flat: false,
+                    example: ::std::option::Option::Some("10"),
                 },
                 cloudjobs_core::Param {
                     name: "Filter",
@@ -4939,6 +4980,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The filter condition, not case-sensitive, in the form `StartTime ge YYYY-MM-DDTHH:mm:SSZ` (ge: greater than or equal to), no more than 7 days before now. Without it the tasks of the previous 24 hours are returned.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "StartTime ge 2021-03-15T01:12:23Z",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,

@@ -4283,6 +4283,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The instance ID.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idaas_ue2jvisn35ea5lmthk267xxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "IdentityProviderId",
@@ -4292,6 +4295,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The identity provider (IdP) ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("idp_11111"),
                 },
                 cloudjobs_core::Param {
                     name: "IdentityProviderStatusCheckJobId",
@@ -4301,6 +4305,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The task ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("async_000xxxx"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4345,6 +4350,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the instance.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idaas_ue2jvisn35ea5lmthk267xxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "IdentityProviderId",
@@ -4354,6 +4362,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the identity provider.",
                     flat: false,
+                    example: ::std::option::Option::Some("idp_11111"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4397,6 +4406,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The instance ID.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idaas_ue2jvisn35ea5lmthk267xxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "TargetId",
@@ -4406,6 +4418,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the synchronization target.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idp_my664lwkhpicbyzirog3ngxxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4415,6 +4430,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The type of the synchronization target: identity_provider or application.",
                     flat: false,
+                    example: ::std::option::Option::Some("identity_provider"),
                 },
                 cloudjobs_core::Param {
                     name: "Description",
@@ -4424,6 +4440,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The description of the synchronization job.",
                     flat: false,
+                    example: ::std::option::Option::Some("description_text"),
                 },
                 cloudjobs_core::Param {
                     name: "PasswordInitialization",
@@ -4433,6 +4450,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Specifies whether to initialize the password.",
                     flat: false,
+                    example: ::std::option::Option::Some("true"),
                 },
                 cloudjobs_core::Param {
                     name: "FieldSelectionEnabled",
@@ -4442,6 +4460,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Specifies whether field selection is enabled.",
                     flat: false,
+                    example: ::std::option::Option::Some("false"),
                 },
                 cloudjobs_core::Param {
                     name: "SelectedFieldNames",
@@ -4451,6 +4470,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The fields to synchronize, as JSON text of an array of strings. The official SDK flattens it into SelectedFieldNames.1, .2, ... (x-cloudjobs-encoding flat), and so does the runtime.",
                     flat: true,
+                    example: ::std::option::Option::Some("[\"username\", \"email\"]"),
                 },
                 cloudjobs_core::Param {
                     name: "UserIdentityTypes",
@@ -4460,6 +4480,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The identity types of the users to synchronize, as JSON text of an array of strings, flattened like SelectedFieldNames.",
                     flat: true,
+                    example: ::std::option::Option::Some("[\"normal\"]"),
                 },
                 cloudjobs_core::Param {
                     name: "SynchronizationScopeConfig",
@@ -4469,6 +4490,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The scope of the synchronization, as JSON text of an object with the arrays GroupIds, OrganizationalUnitIds and UserIds, flattened into SynchronizationScopeConfig.GroupIds.1 and so on.",
                     flat: true,
+                    example: ::std::option::Option::Some(
+                        "{\"OrganizationalUnitIds\": [\"ou_1\"], \"UserIds\": [\"user_1\", \"user_2\"]}",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4504,6 +4528,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The instance ID.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idaas_ue2jvisn35ea5lmthk267xxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "SynchronizationJobId",
@@ -4513,6 +4540,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The ID of the synchronization job.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "sync_0000347vjovtcf41li0fgsd98gn24q9njxxxxx",
+                    ),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4555,6 +4585,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "The instance ID.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "idaas_ue2jvisn35ea5lmthk267xxxxx",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "PageNumber",
@@ -4564,6 +4597,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The page number. Pages start from 1. Ignored when MaxResults or NextToken is set.",
                     flat: false,
+                    example: ::std::option::Option::Some("1"),
                 },
                 cloudjobs_core::Param {
                     name: "PageSize",
@@ -4573,6 +4607,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The number of entries per page. Maximum value: 100. Ignored when MaxResults or NextToken is set.",
                     flat: false,
+                    example: ::std::option::Option::Some("10"),
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -4582,6 +4617,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The token of the next page, from the previous answer's NextToken. Omit it on the first call.",
                     flat: false,
+                    example: ::std::option::Option::Some("NTxxxxxexample"),
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -4591,6 +4627,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The number of entries per page for a paged query. Maximum value: 100.",
                     flat: false,
+                    example: ::std::option::Option::Some("20"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -4600,6 +4637,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The type of the synchronization target: identity_provider or application.",
                     flat: false,
+                    example: ::std::option::Option::Some("identity_provider"),
                 },
                 cloudjobs_core::Param {
                     name: "StartTime",
@@ -4609,6 +4647,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The start time of the synchronization, in milliseconds since the Unix epoch.",
                     flat: false,
+                    example: ::std::option::Option::Some("1649830226000"),
                 },
                 cloudjobs_core::Param {
                     name: "EndTime",
@@ -4618,6 +4657,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The end time of the synchronization, in milliseconds since the Unix epoch.",
                     flat: false,
+                    example: ::std::option::Option::Some("1649830226000"),
                 },
                 cloudjobs_core::Param {
                     name: "Direction",
@@ -4627,6 +4667,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The direction of the synchronization job: ingress (inbound) or egress (outbound).",
                     flat: false,
+                    example: ::std::option::Option::Some("ingress"),
                 },
                 cloudjobs_core::Param {
                     name: "Status",
@@ -4636,6 +4677,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The status of the synchronization job.",
                     flat: false,
+                    example: ::std::option::Option::Some("running"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetIds",
@@ -4645,6 +4687,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The IDs of the synchronization targets to list, as JSON text of an array of strings, flattened into TargetIds.1, .2, ... as the SDK does.",
                     flat: true,
+                    example: ::std::option::Option::Some(
+                        "[\"idp_my664lwkhpicbyzirog3ngxxxxx\"]",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "Filters",
@@ -4654,6 +4699,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Filters, as JSON text of an array of objects {\"Key\", \"Values\"}, flattened into Filters.1.Key, Filters.1.Values.1 and so on.",
                     flat: true,
+                    example: ::std::option::Option::Some(
+                        "[{\"Key\": \"status\", \"Values\": [\"success\", \"failed\"]}]",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,

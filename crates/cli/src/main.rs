@@ -9,6 +9,7 @@ fn main() -> ExitCode {
         home: std::env::var_os("HOME").map(Into::into),
         stop: None,
         interactive: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        install_tracing: true,
     };
     let code = cloudjobs_cli::run(
         std::env::args_os().collect(),

@@ -61,6 +61,13 @@ impl CloudError {
         }
     }
 
+    /// Whether the endpoint could not be reached at all: no connection was
+    /// made (refused, DNS, TLS, connect timeout). A waiter gives up on such an
+    /// endpoint once the client's own retries have.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self.kind, ErrorKind::Transport | ErrorKind::Timeout) && self.connect_failed
+    }
+
     /// Whether the same call could succeed if tried again: connection failures,
     /// timeouts, HTTP 429 and 5xx, and the vendors' throttling and transient codes.
     /// Signature, authentication, permission and validation errors never are.
@@ -203,7 +210,7 @@ const TRANSPORT_MESSAGE_LIMIT: usize = 300;
 /// What went wrong on the way, with every cause in the chain (connection
 /// refused, the DNS failure, the TLS alert), without the request's URL, which
 /// the caller knows and which can be very long.
-fn transport_message(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn transport_message(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
@@ -214,6 +221,39 @@ fn transport_message(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     excerpt(parts.join(": ").as_bytes(), TRANSPORT_MESSAGE_LIMIT)
+}
+
+/// A transport error as a line without its URL, for traces: what failed,
+/// then every cause.
+pub(crate) fn describe_transport(error: &reqwest::Error) -> String {
+    let what = if error.is_connect() {
+        "cannot connect"
+    } else if error.is_timeout() {
+        "timed out"
+    } else if error.is_body() || error.is_decode() {
+        "reading the answer failed"
+    } else {
+        "sending failed"
+    };
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{what}: {}", transport_message(cause)),
+        None => what.to_owned(),
+    }
+}
+
+/// A URL as it may be shown: any `user:password@` before the host is
+/// replaced by `***@`. Works on text that does not parse as a URL too, since
+/// that is when an error message shows it.
+pub fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
 }
 
 /// The first `limit` characters of a body, for messages about bodies we could not read.
@@ -293,6 +333,9 @@ mod tests {
         );
         assert!(CloudError::vendor(502, None, "bad gateway", None).may_have_been_applied());
         assert!(CloudError::new(ErrorKind::Timeout, "t").may_have_been_applied());
+        assert_eq!(without_userinfo("https://u:p@host:1/x@y"), "https://***@host:1/x@y");
+        assert_eq!(without_userinfo("u:p@host"), "***@host");
+        assert_eq!(without_userinfo("http://host/a"), "http://host/a");
         assert!(!vendor(400, "Throttling.User").may_have_been_applied());
         assert!(!vendor(200, "RequestLimitExceeded").may_have_been_applied());
         assert!(!CloudError::vendor(429, None, "slow down", None).may_have_been_applied());

@@ -328,10 +328,11 @@ mod tests {
         let client = client();
         let mut seen = Vec::new();
         let done = GetThing { client: &client }
-            .wait_with_progress(&quick(), |p| seen.push(p.state.to_string()))
+            .wait_with_progress(&quick(), |p| seen.push((p.state.to_string(), p.changed)))
             .await;
         assert_eq!(done.unwrap().into_inner().status, "Done");
-        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen.len(), 3, "one report per poll: {seen:?}");
+        assert_eq!(seen.iter().filter(|(_, changed)| *changed).count(), 2, "{seen:?}");
 
         *SCRIPT.lock().unwrap() = vec!["Broken"];
         let failed = GetThing { client: &client }.wait_until_done(&quick()).await;

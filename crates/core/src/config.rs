@@ -1,9 +1,31 @@
 //! Client settings: credentials, region, endpoint and timeouts, resolved once
 //! when a client is created so that requests can be signed without failing.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::{CloudError, Credentials, Protocol, RetryPolicy, Signing};
+
+/// One answer as the vendor sent it, before any decoding, handed to the
+/// observer set with [`ClientConfig::on_answer`].
+#[derive(Debug)]
+pub struct Answer<'a> {
+    /// The operation called, as the spec names it.
+    pub operation_id: &'a str,
+    /// Which attempt this was, the first being 1.
+    pub attempt: u32,
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: &'a reqwest::header::HeaderMap,
+    /// The body, exactly as it came.
+    pub body: &'a [u8],
+    /// How long the attempt took, from sending to the end of the body.
+    pub elapsed: Duration,
+}
+
+/// What [`ClientConfig::on_answer`] calls with every answer.
+pub type AnswerObserver = Arc<dyn Fn(&Answer<'_>) + Send + Sync>;
 
 /// How long to wait for a TCP and TLS connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -12,15 +34,32 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Settings of a client. Generated clients carry one; build it with the
 /// setters and pass it to the client's `with_config`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ClientConfig {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Option<String>,
     connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    pub(crate) observer: Option<AnswerObserver>,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint.as_deref().map(crate::answer::without_userinfo))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("observer", &self.observer.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a client needs to be created: its base URL, HTTP client and settings.
@@ -65,9 +104,26 @@ impl ClientConfig {
         self
     }
 
+    /// The longest silence while reading an answer: between connecting and
+    /// the first byte, or between two chunks of the body (default: none, the
+    /// whole-request timeout alone bounds it).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
     /// The timeout of a whole request (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Calls `observer` with every answer, each retry's included, exactly as
+    /// the vendor sent it: to keep the raw JSON, fields no spec knows
+    /// included (`cloudjobs --raw`), or to log. Answers are then read whole
+    /// before they are decoded, which they mostly are anyway.
+    pub fn on_answer(mut self, observer: impl Fn(&Answer<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -112,6 +168,7 @@ impl ClientConfig {
             Some(http) => http.clone(),
             None => http_client(
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                self.read_timeout,
                 self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             )?,
         };
@@ -192,11 +249,14 @@ pub fn resolve_endpoint(
         )));
     }
     if let Some(endpoint) = endpoint {
-        let url = reqwest::Url::parse(endpoint)
-            .map_err(|e| CloudError::configuration(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+        let url = reqwest::Url::parse(endpoint).map_err(|e| {
+            let shown = crate::answer::without_userinfo(endpoint);
+            CloudError::configuration(format!("endpoint {shown:?} is not a URL: {e}"))
+        })?;
         if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+            let shown = crate::answer::without_userinfo(endpoint);
             return Err(CloudError::configuration(format!(
-                "endpoint {endpoint:?} must be an https:// or http:// URL"
+                "endpoint {shown:?} must be an https:// or http:// URL"
             )));
         }
         return Ok(endpoint.trim_end_matches('/').to_owned());
@@ -224,9 +284,17 @@ pub fn resolve_endpoint(
 /// An HTTP client on rustls with the ring provider, the lighter of rustls's two
 /// providers to build. Installing the provider fails harmlessly when the
 /// application already chose one.
-fn http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::Client, CloudError> {
+fn http_client(
+    connect_timeout: Duration,
+    read_timeout: Option<Duration>,
+    timeout: Duration,
+) -> Result<reqwest::Client, CloudError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if let Some(read_timeout) = read_timeout {
+        builder = builder.read_timeout(read_timeout);
+    }
+    builder
         .connect_timeout(connect_timeout)
         .timeout(timeout)
         .user_agent(concat!("cloudjobs/", env!("CARGO_PKG_VERSION")))

@@ -214,15 +214,22 @@ pub async fn execute(
         let Some(mut attempt) = request.try_clone() else {
             let mut request = request;
             sign(protocol, config, &mut request);
+            let sent = tokio::time::Instant::now();
             let answer = Buffered::read(http.execute(request).await?).await?;
+            observe(config, operation_id, 1, &answer, sent.elapsed());
             return Ok(present(protocol, &answer));
         };
         sign(protocol, config, &mut attempt);
         let last = retry + 1 >= policy.max_attempts;
+        let (method, shown_url) = (attempt.method().clone(), shown_url(attempt.url()));
+        let sent = tokio::time::Instant::now();
         let outcome = match http.execute(attempt).await {
-            // A success needs no second look, unless the vendor sends errors as successes.
+            // A success needs no second look, unless the vendor sends errors as
+            // successes or someone observes the raw answers.
             Ok(response)
                 if response.status().is_success()
+                    && config.observer.is_none()
+                    && !tracing::enabled!(tracing::Level::DEBUG)
                     && !vendor::rules(protocol.error_envelope).errors_in_successes() =>
             {
                 return Ok(response);
@@ -230,6 +237,13 @@ pub async fn execute(
             Ok(response) => Buffered::read(response).await,
             Err(e) => Err(e),
         };
+        match &outcome {
+            Ok(answer) => {
+                trace_attempt(protocol, operation_id, &method, &shown_url, retry + 1, Ok(answer), sent);
+                observe(config, operation_id, retry + 1, answer, sent.elapsed());
+            }
+            Err(e) => trace_attempt(protocol, operation_id, &method, &shown_url, retry + 1, Err(e), sent),
+        }
         let hint = match &outcome {
             Ok(answer)
                 if mutates && !crate::answer::is_refused_before_processing(answer.status, &answer.body) =>
@@ -245,11 +259,11 @@ pub async fn execute(
         let wait = hint.map(|hint| hint.unwrap_or_default().max(policy.delay(retry)));
         match (outcome, wait) {
             (outcome, Some(wait)) if !last && started.elapsed() + wait <= policy.budget => {
-                tracing::debug!(
+                tracing::info!(
                     service = protocol.service,
                     attempt = retry + 1,
                     ?wait,
-                    failure = %outcome.as_ref().map(|a| a.status.to_string()).unwrap_or_else(|e| e.to_string()),
+                    failure = %outcome.as_ref().map(|a| a.status.to_string()).unwrap_or_else(crate::answer::describe_transport),
                     "retrying a transient failure"
                 );
                 tokio::time::sleep(wait).await;
@@ -258,6 +272,85 @@ pub async fn execute(
             (Ok(answer), _) => return Ok(present(protocol, &answer)),
             (Err(e), _) => return Err(e),
         }
+    }
+}
+
+/// A URL as the trace shows it: without user information, query or fragment.
+/// No scheme here puts a secret in the query, but the query can be long and
+/// says nothing the operation name does not.
+fn shown_url(url: &reqwest::Url) -> String {
+    format!(
+        "{}://{}{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port().map(|p| format!(":{p}")).unwrap_or_default()
+    ) + url.path()
+}
+
+/// One line of trace per attempt: operation, method, URL, status or error,
+/// duration, and the request id (from the headers or the body). Never a
+/// header value that could be a secret.
+fn trace_attempt(
+    protocol: &Protocol,
+    operation: &str,
+    method: &reqwest::Method,
+    url: &str,
+    attempt: u32,
+    outcome: Result<&Buffered, &reqwest::Error>,
+    sent: tokio::time::Instant,
+) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let elapsed_ms = sent.elapsed().as_millis() as u64;
+    match outcome {
+        Ok(answer) => {
+            let request_id =
+                vendor::request_id_from_headers(&answer.headers).map(str::to_owned).or_else(|| {
+                    let pointer = vendor::rules(protocol.error_envelope).request_id_in_body()?;
+                    let body: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
+                    body.pointer(pointer)?.as_str().map(str::to_owned)
+                });
+            tracing::debug!(
+                operation,
+                %method,
+                url,
+                attempt,
+                status = answer.status,
+                elapsed_ms,
+                request_id = request_id.as_deref().unwrap_or("-"),
+                "answer"
+            )
+        }
+        Err(error) => tracing::debug!(
+            operation,
+            %method,
+            url,
+            attempt,
+            elapsed_ms,
+            error = %crate::answer::describe_transport(error),
+            "no answer"
+        ),
+    }
+}
+
+/// Hands an answer to the client's observer, if it has one.
+fn observe(
+    config: &ClientConfig,
+    operation_id: &str,
+    attempt: u32,
+    answer: &Buffered,
+    elapsed: std::time::Duration,
+) {
+    if let Some(observer) = &config.observer {
+        observer(&crate::Answer {
+            operation_id,
+            attempt,
+            status: answer.status,
+            headers: &answer.headers,
+            body: &answer.body,
+            elapsed,
+        });
     }
 }
 

@@ -20,7 +20,10 @@ pub mod vendor;
 pub mod waiter;
 
 pub use answer::{CallOutput, ResponseExt, is_transient_answer, retry_after};
-pub use config::{ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, resolve_endpoint};
+pub use config::{
+    Answer, AnswerObserver, ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    resolve_endpoint,
+};
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};
 pub use protocol::{

@@ -204,6 +204,8 @@ pub struct Param {
     /// `Name.1`, `Name.Key` query parameters, as Alibaba's SDK sends arrays
     /// and objects (`x-cloudjobs-encoding: flat`).
     pub flat: bool,
+    /// The spec's example value, as a command line gives it.
+    pub example: Option<&'static str>,
 }
 
 impl Param {

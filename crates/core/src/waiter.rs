@@ -143,15 +143,22 @@ impl WaitOptions {
     }
 }
 
-/// What the waiter tells an observer at each change of state.
+/// What the waiter tells an observer after each poll: the state, whether it changed, or why the poll failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// The new state.
+    /// The new state; after a failed poll, the last state seen
+    /// (`Unknown("no answer yet")` before the first answer).
     pub state: JobState,
     /// Polls so far, this one included.
     pub polls: u32,
     /// Time since the wait began.
     pub elapsed: Duration,
+    /// Whether the state differs from the previous poll's (always true for
+    /// the first answer): observers that print lines print these.
+    pub changed: bool,
+    /// Why this poll failed, when it did (after the client's own retries);
+    /// the wait goes on unless the error is one another poll cannot fix.
+    pub failure: Option<String>,
 }
 
 /// Why waiting ended without the job succeeding.
@@ -167,6 +174,8 @@ pub enum WaitError {
         polls: u32,
         /// Time waited.
         elapsed: Duration,
+        /// The last answer, as JSON, if any poll answered.
+        last_answer: Option<Value>,
     },
     /// The job failed.
     JobFailed {
@@ -176,6 +185,8 @@ pub enum WaitError {
         reason: Option<String>,
         /// Polls made.
         polls: u32,
+        /// The final answer, as JSON, with whatever else the vendor says about the failure.
+        answer: Value,
     },
     /// The job ended with partial success: some of its work failed.
     PartialSuccess {
@@ -195,7 +206,7 @@ pub enum WaitError {
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Deadline { last_state, last_error, polls, elapsed } => {
+            Self::Deadline { last_state, last_error, polls, elapsed, .. } => {
                 write!(f, "the deadline passed after {:.1} s and {polls} polls", elapsed.as_secs_f64())?;
                 match (last_state, last_error) {
                     (_, Some(error)) => write!(f, "; the last poll failed: {error}"),
@@ -242,8 +253,12 @@ pub struct Polled<T> {
 }
 
 /// Polls until the job ends. `poll` gets the last `Location` the server sent.
-/// Retryable call errors (throttling, 5xx, transport) do not end the wait:
-/// the next poll comes after the server's hint or the backoff; other errors do.
+/// Retryable call errors (throttling, 5xx, timeouts) do not end the wait:
+/// the next poll comes after the server's hint or the backoff; other errors
+/// do, and so does an endpoint that cannot be reached at all once the
+/// client's retry policy has given up on it (no connection, DNS, TLS), since
+/// waiting longer would only hide that. Every failed poll is reported to
+/// `on_change` as it happens.
 pub async fn wait<T, F, Fut>(
     options: &WaitOptions,
     mut poll: F,
@@ -254,33 +269,38 @@ where
     Fut: Future<Output = Result<Polled<T>, CloudError>>,
 {
     let started = Instant::now();
-    let deadline = started + options.timeout;
-    let (mut location, mut last_state, mut last_error): (
-        Option<String>,
-        Option<JobState>,
-        Option<CloudError>,
-    ) = (None, None, None);
+    // A timeout too long to add is no deadline at all.
+    let deadline = started.checked_add(options.timeout).unwrap_or_else(|| started + FAR_FUTURE);
+    let mut location: Option<String> = None;
+    let mut last_state: Option<JobState> = None;
+    let mut last_error: Option<CloudError> = None;
+    let mut last_answer: Option<Value> = None;
     let mut polls = 0u32;
     loop {
-        let deadline_passed = |last_state, last_error, polls| WaitError::Deadline {
+        let deadline_passed = |last_state, last_error, last_answer, polls| WaitError::Deadline {
             last_state,
             last_error,
             polls,
             elapsed: started.elapsed(),
+            last_answer,
         };
         // The deadline also bounds a poll that hangs.
         let outcome = match tokio::time::timeout_at(deadline, poll(location.clone())).await {
             Ok(outcome) => outcome,
-            Err(_) => return Err(deadline_passed(last_state, last_error, polls)),
+            Err(_) => return Err(deadline_passed(last_state, last_error, last_answer, polls)),
         };
-        polls += 1;
+        polls = polls.saturating_add(1);
         let mut hint = None;
         match outcome {
             Ok(polled) => {
                 last_error = None;
-                if last_state.as_ref() != Some(&polled.state) {
-                    on_change(&Progress { state: polled.state.clone(), polls, elapsed: started.elapsed() });
-                }
+                on_change(&Progress {
+                    state: polled.state.clone(),
+                    polls,
+                    elapsed: started.elapsed(),
+                    changed: last_state.as_ref() != Some(&polled.state),
+                    failure: None,
+                });
                 match &polled.state {
                     JobState::Succeeded(_) => return Ok(polled.value),
                     JobState::PartiallySucceeded { status, reason } => {
@@ -296,29 +316,45 @@ where
                             status: status.clone(),
                             reason: reason.clone(),
                             polls,
+                            answer: polled.body,
                         });
                     }
                     JobState::Running(_) | JobState::Unknown(_) => {}
                 }
                 last_state = Some(polled.state);
+                last_answer = Some(polled.body);
                 location = polled.location.or(location);
             }
-            Err(error) if error.is_retryable() => {
+            Err(error) => {
+                on_change(&Progress {
+                    state: last_state.clone().unwrap_or_else(|| JobState::Unknown("no answer yet".into())),
+                    polls,
+                    elapsed: started.elapsed(),
+                    changed: false,
+                    failure: Some(error.to_string()),
+                });
+                if !error.is_retryable() || error.is_unreachable() {
+                    return Err(WaitError::Call(error));
+                }
                 hint = error.retry_after();
                 last_error = Some(error);
             }
-            Err(error) => return Err(WaitError::Call(error)),
         }
-        let backoff =
-            exponential_with_jitter(options.min_delay, options.max_delay, polls - 1).max(options.min_delay);
-        let next = Instant::now() + backoff.max(hint.unwrap_or_default());
-        if next >= deadline {
-            tokio::time::sleep_until(deadline).await;
-            return Err(deadline_passed(last_state, last_error, polls));
+        let backoff = exponential_with_jitter(options.min_delay, options.max_delay, polls.saturating_sub(1))
+            .max(options.min_delay);
+        let next = Instant::now().checked_add(backoff.max(hint.unwrap_or_default()));
+        match next {
+            Some(next) if next < deadline => tokio::time::sleep_until(next).await,
+            _ => {
+                tokio::time::sleep_until(deadline).await;
+                return Err(deadline_passed(last_state, last_error, last_answer, polls));
+            }
         }
-        tokio::time::sleep_until(next).await;
     }
 }
+
+/// Stands in for a deadline that cannot be represented: about thirty years.
+const FAR_FUTURE: Duration = Duration::from_secs(60 * 60 * 24 * 365 * 30);
 
 /// Matches a `Location` URL against the paths an operation is served at and
 /// returns the path parameters it names: following `Location` means polling
@@ -820,13 +856,16 @@ mod tests {
         let done = wait(
             &fast(),
             scripted(vec![Ok("InProgress"), Ok("InProgress"), Ok("Paused"), Ok("Success")]),
-            |p| seen.push((p.state.clone(), p.polls)),
+            |p| seen.push((p.state.clone(), p.polls, p.changed)),
         )
         .await
         .unwrap();
         assert_eq!(done, 3, "the value of the fourth poll");
+        assert_eq!(seen.len(), 4, "every poll is reported: {seen:?}");
+        let changes: Vec<(JobState, u32)> =
+            seen.into_iter().filter(|(_, _, changed)| *changed).map(|(state, polls, _)| (state, polls)).collect();
         assert_eq!(
-            seen,
+            changes,
             [
                 (JobState::Running("InProgress".into()), 1),
                 (JobState::Unknown("Paused".into()), 3),

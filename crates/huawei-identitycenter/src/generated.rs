@@ -4604,6 +4604,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4642,6 +4643,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
                 cloudjobs_core::Param {
                     name: "region_id",
@@ -4651,6 +4653,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the region in which to enable the service instance.",
                     flat: false,
+                    example: ::std::option::Option::Some("cn-north-4"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4676,6 +4679,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4703,6 +4707,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4736,6 +4741,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4761,6 +4767,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
                 cloudjobs_core::Param {
                     name: "limit",
@@ -4770,6 +4777,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Maximum number of results returned for each request: 1 to 100, 100 when omitted.",
                     flat: false,
+                    example: ::std::option::Option::Some("100"),
                 },
                 cloudjobs_core::Param {
                     name: "marker",
@@ -4779,6 +4787,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Pagination marker (24 characters): the page_info.next_marker of the previous page.",
                     flat: false,
+                    example: ::std::option::Option::Some("5f1f2b3c4d5e6f7a8b9c0d1e"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4811,6 +4820,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4820,6 +4830,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -4829,6 +4840,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the permission set that grants the access.",
                     flat: false,
+                    example: ::std::option::Option::Some("ps-6b4a********2c1d"),
                 },
                 cloudjobs_core::Param {
                     name: "principal_id",
@@ -4838,6 +4850,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the principal (an IAM Identity Center user or group) that receives the access.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "0c6c0a3e-****-****-****-6c8f2e1d5b7a",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "principal_type",
@@ -4847,6 +4862,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the principal, an IAM Identity Center user or group.",
                     flat: false,
+                    example: ::std::option::Option::Some("USER"),
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -4856,6 +4872,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the target to bind (an account ID).",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "0a6d25d23900d45c0faac010e0fb4de0",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -4865,6 +4884,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the target of an account assignment; only accounts.",
                     flat: false,
+                    example: ::std::option::Option::Some("ACCOUNT"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -4902,6 +4922,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -4911,6 +4932,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that CreateAccountAssignment returned.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "9d1c5f0e-7b2a-4c3d-8e4f-5a6b7c8d9e0f",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4920,6 +4944,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -4962,6 +4987,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "status",
@@ -4971,6 +4997,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Lists only the creations in this status.",
                     flat: false,
+                    example: ::std::option::Option::Some("IN_PROGRESS"),
                 },
                 cloudjobs_core::Param {
                     name: "limit",
@@ -4980,6 +5007,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Maximum number of results returned for each request: 1 to 100, 100 when omitted.",
                     flat: false,
+                    example: ::std::option::Option::Some("100"),
                 },
                 cloudjobs_core::Param {
                     name: "marker",
@@ -4989,6 +5017,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Pagination marker (24 characters): the page_info.next_marker of the previous page.",
                     flat: false,
+                    example: ::std::option::Option::Some("5f1f2b3c4d5e6f7a8b9c0d1e"),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -4998,6 +5027,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::None,
@@ -5030,6 +5060,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5039,6 +5070,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -5048,6 +5080,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the permission set that granted the access.",
                     flat: false,
+                    example: ::std::option::Option::Some("ps-6b4a********2c1d"),
                 },
                 cloudjobs_core::Param {
                     name: "principal_id",
@@ -5057,6 +5090,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the principal (an IAM Identity Center user or group) whose access is removed.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "0c6c0a3e-****-****-****-6c8f2e1d5b7a",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "principal_type",
@@ -5066,6 +5102,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the principal, an IAM Identity Center user or group.",
                     flat: false,
+                    example: ::std::option::Option::Some("USER"),
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -5075,6 +5112,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the target account.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "0a6d25d23900d45c0faac010e0fb4de0",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -5084,6 +5124,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the target of an account assignment; only accounts.",
                     flat: false,
+                    example: ::std::option::Option::Some("ACCOUNT"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -5121,6 +5162,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -5130,6 +5172,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that DeleteAccountAssignment returned.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "2b7e4a1c-9f3d-4e5a-b6c7-d8e9f0a1b2c3",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5139,6 +5184,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -5181,6 +5227,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "permission_set_id",
@@ -5190,6 +5237,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of the permission set to provision.",
                     flat: false,
+                    example: ::std::option::Option::Some("ps-6b4a********2c1d"),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5199,6 +5247,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
                 cloudjobs_core::Param {
                     name: "target_id",
@@ -5208,6 +5257,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "ID of the account to provision the permission set to; used with target_type ACCOUNT.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "0a6d25d23900d45c0faac010e0fb4de0",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "target_type",
@@ -5217,6 +5269,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Target of a permission set provisioning: ACCOUNT (the account in target_id) or ALL_PROVISIONED_ACCOUNTS (every account the permission set is already provisioned to).",
                     flat: false,
+                    example: ::std::option::Option::Some("ACCOUNT"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -5254,6 +5307,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Globally unique ID of an IAM Identity Center instance (20 characters, from ListInstances).",
                     flat: false,
+                    example: ::std::option::Option::Some("ins-2c1e********f3c6"),
                 },
                 cloudjobs_core::Param {
                     name: "request_id",
@@ -5263,6 +5317,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Unique ID of the request (36 characters): the request_id that ProvisionPermissionSet returned.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "X-Security-Token",
@@ -5272,6 +5329,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Security token (session token) of your temporary security credentials. If a temporary security credential is used, this header is required. At most 2048 characters.",
                     flat: false,
+                    example: ::std::option::Option::Some("gQpjbi1ub3J0aC00..."),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {

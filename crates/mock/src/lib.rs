@@ -244,6 +244,28 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
+/// One line per request at `info`: what was asked, the status, and for a
+/// refusal the vendor's code and message, which say why.
+fn log_answer(method: &str, path: &str, outcome: &Answer) {
+    match outcome {
+        Answer::Drop => tracing::info!("{method} {path} -> connection dropped (scripted)"),
+        Answer::Respond { status, body, .. } => {
+            let error = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .map(|body| cloudjobs_core::vendor::read_any_error(&body))
+                .filter(|fields| fields.code.is_some());
+            match error {
+                Some(fields) => tracing::info!(
+                    "{method} {path} -> {status} refused: {}: {}",
+                    fields.code.unwrap_or_default(),
+                    fields.message.unwrap_or_default()
+                ),
+                None => tracing::info!("{method} {path} -> {status}"),
+            }
+        }
+    }
+}
+
 async fn answer(
     state: &State,
     request: hyper::Request<hyper::body::Incoming>,
@@ -269,7 +291,16 @@ async fn answer(
         }
         requests.push_back(RecordedRequest { parts: parts.clone(), status: None, sequence });
     }
+    // RPC requests all go to `/`: their action header says what was asked.
+    let action = cloudjobs_core::vendor::ALL
+        .iter()
+        .filter_map(|&v| cloudjobs_core::vendor::rules(v).rpc_headers())
+        .find_map(|h| parts.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(h.action)))
+        .map(|(_, action)| format!(" {action}"))
+        .unwrap_or_default();
+    let (method, path) = (parts.method.clone(), format!("{}{action}", parts.path));
     let outcome = handler::handle(state, parts).await;
+    log_answer(&method, &path, &outcome);
     if let Answer::Respond { status, .. } = &outcome
         && let Some(recorded) =
             state.requests.lock().unwrap().iter_mut().rev().find(|r| r.sequence == sequence)

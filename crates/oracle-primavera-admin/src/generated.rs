@@ -2538,6 +2538,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the Create/Modify Users job to report on.",
                     flat: false,
+                    example: ::std::option::Option::Some("12345"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -2576,6 +2577,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the Create/Modify Users job whose log to export.",
                     flat: false,
+                    example: ::std::option::Option::Some("95733"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -2603,6 +2605,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the Create/Modify Users job whose failed users to export.",
                     flat: false,
+                    example: ::std::option::Option::Some("40870"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -2628,6 +2631,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Users to create.",
                     flat: false,
+                    example: ::std::option::Option::None,
                 },
                 cloudjobs_core::Param {
                     name: "deleted",
@@ -2637,6 +2641,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "User login IDs to delete.",
                     flat: false,
+                    example: ::std::option::Option::None,
                 },
                 cloudjobs_core::Param {
                     name: "deleteFailed",
@@ -2646,6 +2651,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Users that failed delete processing.",
                     flat: false,
+                    example: ::std::option::Option::None,
                 },
                 cloudjobs_core::Param {
                     name: "modified",
@@ -2655,6 +2661,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Users to update.",
                     flat: false,
+                    example: ::std::option::Option::None,
                 },
                 cloudjobs_core::Param {
                     name: "updatedIdMap",
@@ -2664,6 +2671,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Mapping of original user identifiers to updated identifiers.",
                     flat: false,
+                    example: ::std::option::Option::None,
                 },
                 cloudjobs_core::Param {
                     name: "exception",
@@ -2673,6 +2681,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "The exception the job raised, if any; empty when none.",
                     flat: false,
+                    example: ::std::option::Option::Some(""),
                 },
                 cloudjobs_core::Param {
                     name: "localizedException",
@@ -2682,6 +2691,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Whether exception is already localized.",
                     flat: false,
+                    example: ::std::option::Option::Some("false"),
                 },
                 cloudjobs_core::Param {
                     name: "message",
@@ -2691,6 +2701,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "A message about the job; empty in Oracle's example answer.",
                     flat: false,
+                    example: ::std::option::Option::Some(""),
                 },
             ],
             job: ::std::option::Option::None,

@@ -6996,6 +6996,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-djw98wnd***"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -7005,6 +7006,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Task ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("t-d8wjd8j3****"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -7068,6 +7070,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-di3nd8e***"),
                 },
                 cloudjobs_core::Param {
                     name: "UserSyncProvisionings",
@@ -7077,6 +7080,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "CAM user synchronization information.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "[{\"DuplicationStrategy\":\"KeepBoth\",\"DeletionStrategy\":\"Delete\",\"Description\":\"this is cam user sync provisioning\",\"PrincipalId\":\"u-sienmcien\",\"PrincipalType\":\"User\",\"TargetType\":\"MemberUin\",\"TargetUin\":1000234382342}]",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7137,6 +7143,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-dssmowmsd"),
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7146,6 +7153,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "User synchronization ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("up-sxins8snds"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7194,6 +7202,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-susn8xnsis"),
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7203,6 +7212,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "User synchronization ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("up-xusjdjsss"),
                 },
                 cloudjobs_core::Param {
                     name: "NewDescription",
@@ -7212,6 +7222,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "User synchronization description.",
                     flat: false,
+                    example: ::std::option::Option::Some("this is cam user sync"),
                 },
                 cloudjobs_core::Param {
                     name: "NewDuplicationStateful",
@@ -7221,6 +7232,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Conflict policy: what happens when CIC users are synchronized to CAM and a CAM user with the same username already exists. KeepBoth: keep both; the suffix _cic is added to the CIC user's username and a CAM user with that username is created. TakeOver: replace; the existing CAM user is replaced with the synchronized CIC user.",
                     flat: false,
+                    example: ::std::option::Option::Some("KeepBoth"),
                 },
                 cloudjobs_core::Param {
                     name: "NewDeletionStrategy",
@@ -7230,6 +7242,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Deletion policy: what happens to the CAM users already synchronized when the CAM user synchronization is deleted. Delete: delete them. Keep: keep them.",
                     flat: false,
+                    example: ::std::option::Option::Some("Delete"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7270,6 +7283,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-dimd3d***"),
                 },
                 cloudjobs_core::Param {
                     name: "UserProvisioningId",
@@ -7279,6 +7293,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "ID of the CAM user synchronization.",
                     flat: false,
+                    example: ::std::option::Option::Some("up-imei3rdiem"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7319,6 +7334,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-dsjsisnus"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7328,6 +7344,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Identity ID of the synchronization. When PrincipalType is Group, it is a user group ID (g-********). When PrincipalType is User, it is a user ID (u-********).",
                     flat: false,
+                    example: ::std::option::Option::Some("u-sjs9smss"),
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -7337,6 +7354,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Token for querying the next page of returned results. It is not needed on the first call. When the total number of returned data entries exceeds MaxResults, the data is truncated, IsTruncated is true and a NextToken is returned; call again with that NextToken and the other parameters unchanged, until IsTruncated is false.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "OTM0YzE4MzY2ZjdhMWM0MYZDhnYaxsiYTLI=",
+                    ),
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -7346,6 +7366,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Maximum number of data entries per page. Value range: 1-100. Default value: 10.",
                     flat: false,
+                    example: ::std::option::Option::Some("10"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7355,6 +7376,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7364,6 +7386,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
                     flat: false,
+                    example: ::std::option::Option::Some("100000000002"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7373,6 +7396,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("MemberUin"),
                 },
                 cloudjobs_core::Param {
                     name: "Filter",
@@ -7382,6 +7406,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Detection condition.",
                     flat: false,
+                    example: ::std::option::Option::Some("user1"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7451,6 +7476,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-djw83n***"),
                 },
                 cloudjobs_core::Param {
                     name: "RoleAssignmentInfo",
@@ -7460,6 +7486,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Authorized member account information, up to 50 entries.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "[{\"RoleConfigurationId\":\"rc-sjsiw2***\",\"TargetType\":\"MemberUin\",\"TargetUin\":1000023222,\"PrincipalType\":\"User\",\"PrincipalId\":\"u-0829jd8d***\"}]",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7508,6 +7537,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-2ms923mw"),
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7517,6 +7547,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Permission configuration ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("rc-smw9em32"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7526,6 +7557,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("MemberUin"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7535,6 +7567,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
                     flat: false,
+                    example: ::std::option::Option::Some("10000332"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7544,6 +7577,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7553,6 +7587,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Identity ID. When PrincipalType is Group, it is a user group ID (g-********). When PrincipalType is User, it is a user ID (u-********).",
                     flat: false,
+                    example: ::std::option::Option::Some("u-siwnwiene"),
                 },
                 cloudjobs_core::Param {
                     name: "DeprovisionStrategy",
@@ -7562,6 +7597,9 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Whether to remove the permission configuration deployment when the last authorization with a permission configuration is removed from a target account. DeprovisionForLastRoleAssignmentOnAccount: remove the deployment. None (default): do not remove it.",
                     flat: false,
+                    example: ::std::option::Option::Some(
+                        "DeprovisionForLastRoleAssignmentOnAccount",
+                    ),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7626,6 +7664,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-disndw****"),
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7635,6 +7674,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Permission configuration ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("rc-sians9wn****"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7644,6 +7684,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("MemberUin"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7653,6 +7694,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "UIN of the target account of the Tencent Cloud Organization.",
                     flat: false,
+                    example: ::std::option::Option::Some("10000293120"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7713,6 +7755,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-disanisa"),
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7722,6 +7765,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Permission configuration ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("rc-daosmqa"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7731,6 +7775,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("MemberUin"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7740,6 +7785,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "UIN of the synchronized target account of the Tencent Cloud Organization.",
                     flat: false,
+                    example: ::std::option::Option::Some("1000023292"),
                 },
             ],
             job: ::std::option::Option::None,
@@ -7788,6 +7834,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-dsiwnw***"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskId",
@@ -7797,6 +7844,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Task ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("t-duxj***"),
                 },
             ],
             job: ::std::option::Option::Some(cloudjobs_core::JobModel {
@@ -7848,6 +7896,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: true,
                     description: "Space ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("z-djwidnwidj"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalId",
@@ -7857,6 +7906,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Identity ID. When PrincipalType is Group, it is a user group ID (g-****). When PrincipalType is User, it is a user ID (u-****).",
                     flat: false,
+                    example: ::std::option::Option::Some("u-xj8sncidnc"),
                 },
                 cloudjobs_core::Param {
                     name: "NextToken",
@@ -7866,6 +7916,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Token for querying the next page of returned results. It is not needed on the first call. When the total number of returned data entries exceeds MaxResults, the data is truncated, IsTruncated is true and a NextToken is returned; call again with that NextToken and the other parameters unchanged, until IsTruncated is false.",
                     flat: false,
+                    example: ::std::option::Option::Some("xownw8db38dbe8fne==-"),
                 },
                 cloudjobs_core::Param {
                     name: "MaxResults",
@@ -7875,6 +7926,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Maximum number of data entries per page. Value range: 1-100. Default value: 10.",
                     flat: false,
+                    example: ::std::option::Option::Some("1"),
                 },
                 cloudjobs_core::Param {
                     name: "PrincipalType",
@@ -7884,6 +7936,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Identity type. User: a CIC user. Group: a CIC user group.",
                     flat: false,
+                    example: ::std::option::Option::Some("User"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetUin",
@@ -7893,6 +7946,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "UIN of the synchronized target account of the Tencent Cloud Organization.",
                     flat: false,
+                    example: ::std::option::Option::Some("1000023423"),
                 },
                 cloudjobs_core::Param {
                     name: "TargetType",
@@ -7902,6 +7956,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Type of the target account of the Tencent Cloud Organization. ManagerUin: admin account. MemberUin: member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("MemberUin"),
                 },
                 cloudjobs_core::Param {
                     name: "RoleConfigurationId",
@@ -7911,6 +7966,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Permission configuration ID.",
                     flat: false,
+                    example: ::std::option::Option::Some("rc-xjw9dsmw"),
                 },
                 cloudjobs_core::Param {
                     name: "Status",
@@ -7920,6 +7976,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Task status. InProgress: the task is running. Success: the task succeeded. Failed: the task failed.",
                     flat: false,
+                    example: ::std::option::Option::Some("Success"),
                 },
                 cloudjobs_core::Param {
                     name: "TaskType",
@@ -7929,6 +7986,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                     required: false,
                     description: "Task type. StartProvisioning: start a user synchronization. DeleteProvisioning: delete a user synchronization. ProvisionRoleConfiguration: deploy a permission configuration. DeprovisionRoleConfiguration: remove a permission configuration deployment. CreateRoleAssignment: authorize on a member account. DeleteRoleAssignment: remove an authorization on a member account.",
                     flat: false,
+                    example: ::std::option::Option::Some("StartProvisioning"),
                 },
             ],
             job: ::std::option::Option::None,

@@ -184,20 +184,29 @@ async fn wait_prints_each_change_then_the_final_answer() {
     let env = vars.clone();
     let done = tokio::task::spawn_blocking(move || run(&args, &env)).await.unwrap();
     assert_eq!(done.code, 0, "{}", done.stderr);
-    let lines: Vec<&str> = done.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "one line per change of state: {lines:?}");
-    assert!(
-        lines[0].ends_with("running (InProgress)") && lines[1].ends_with("succeeded (Success)"),
-        "{lines:?}"
-    );
+    // stderr is not a terminal here: one JSON line per change of state.
+    let events: Vec<Value> = done.stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert_eq!(events.len(), 2, "one line per change of state: {}", done.stderr);
+    assert_eq!((events[0]["state"].as_str(), events[0]["status"].as_str()), (Some("running"), Some("InProgress")));
+    assert_eq!((events[1]["state"].as_str(), events[1]["status"].as_str()), (Some("succeeded"), Some("Success")));
     let printed: Value = serde_json::from_str(&done.stdout).unwrap();
     assert_eq!(printed["TaskStatus"]["Status"], "Success");
 
-    let args = wait_args(&emulator.base_url(), "fail-w", &[]);
+    // --progress text keeps the plain lines.
+    let args = wait_args(&emulator.base_url(), "t-w2", &["--progress", "text"]);
+    let env = vars.clone();
+    let text = tokio::task::spawn_blocking(move || run(&args, &env)).await.unwrap();
+    let lines: Vec<&str> = text.stderr.lines().collect();
+    assert!(lines.len() == 2 && lines[1].ends_with("succeeded (Success)"), "{lines:?}");
+
+    // A failed job still prints its last answer, and says why on stderr.
+    let args = wait_args(&emulator.base_url(), "fail-w", &["--progress", "none"]);
     let env = vars.clone();
     let failed = tokio::task::spawn_blocking(move || run(&args, &env)).await.unwrap();
     assert_eq!(failed.code, cloudjobs_cli::EXIT_JOB_FAILED);
-    assert!(failed.stderr.contains("error: the job failed (Failed): quota exceeded"), "{}", failed.stderr);
+    assert_eq!(failed.stderr, "error: the job failed (Failed): quota exceeded\n");
+    let last: Value = serde_json::from_str(&failed.stdout).unwrap();
+    assert_eq!(last["TaskStatus"]["Status"], "Failed", "{}", failed.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,6 +222,9 @@ async fn wait_gives_up_at_the_timeout() {
         "{}",
         outcome.stderr
     );
+    // The last answer is still printed, to be read.
+    let last: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(last["TaskStatus"]["Status"], "InProgress", "{}", outcome.stdout);
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
 }
 

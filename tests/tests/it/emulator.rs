@@ -300,8 +300,13 @@ async fn the_command_serves_the_emulator_with_a_jobs_file() {
     let jobs_path = jobs.path().to_str().unwrap().to_owned();
     let server = std::thread::spawn(move || {
         let var = |_: &str| None;
-        let env =
-            cloudjobs_cli::Environment { var: &var, home: None, stop: Some(stopped), interactive: false };
+        let env = cloudjobs_cli::Environment {
+            var: &var,
+            home: None,
+            stop: Some(stopped),
+            interactive: false,
+            install_tracing: false,
+        };
         let args =
             ["cloudjobs", "mock", "--jobs", &jobs_path, "--access-key-id", "my-id", "--secret", "my-secret"];
         cloudjobs_cli::run(

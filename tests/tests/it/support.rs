@@ -159,7 +159,13 @@ pub struct Outcome {
 /// Runs the `cloudjobs` command in-process with `args` and environment `vars`.
 pub fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
     let var = |name: &str| vars.get(name).cloned();
-    let env = cloudjobs_cli::Environment { var: &var, home: None, stop: None, interactive: false };
+    let env = cloudjobs_cli::Environment {
+        var: &var,
+        home: None,
+        stop: None,
+        interactive: false,
+        install_tracing: false,
+    };
     let argv: Vec<std::ffi::OsString> =
         std::iter::once("cloudjobs".into()).chain(args.iter().map(std::ffi::OsString::from)).collect();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());

@@ -57,7 +57,9 @@ async fn wait(
     let operation = protocol(api).operations[0].operation_id;
     let mut states = Vec::new();
     let outcome = cloudjobs_cli::generated::wait(api, config, operation, &args, options, |p| {
-        states.push(p.state.clone())
+        if p.changed {
+            states.push(p.state.clone())
+        }
     })
     .await;
     (outcome, states)
@@ -226,7 +228,7 @@ async fn the_typed_waiter_returns_the_final_typed_answer() {
         .get_task_status()
         .directory_id("d-1")
         .task_id("t-typed")
-        .wait_with_progress(&quick(), |_| changes += 1)
+        .wait_with_progress(&quick(), |p| changes += usize::from(p.changed))
         .await
         .unwrap();
     assert_eq!(done.task_status.status, cloudjobs_alibaba_cloudsso::types::TaskStatusValue::Success);

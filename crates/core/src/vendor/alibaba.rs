@@ -2,15 +2,16 @@
 //! `{Code, Message, RequestId}` error body, `x-acs-retry-after` in
 //! milliseconds, and the `ALIBABA_CLOUD_*` credentials. See `docs/protocols.md`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialVariable, ErrorFields, Refusal, RpcHeaders, ServerAnswer, VendorRules, header_number,
-    ini_section, ini_value, request_id, text, variable_pair,
+    CredentialVariable, ErrorFields, Refusal, RpcHeaders, ServerAnswer, Settings, Sourced, Sources,
+    VendorRules, header_number, ini_section, ini_value, json_file, pick_region, request_id, shown_path, text,
+    variable_pair,
 };
 use crate::{CloudError, Credentials, Operation, ParamKind, Protocol, Vendor};
 
@@ -53,14 +54,106 @@ const VARIABLES: &[CredentialVariable] = &[
     CredentialVariable { name: "ALIBABA_CLOUD_ACCESS_KEY_SECRET", holds: "access key secret" },
     CredentialVariable { name: "ALIBABA_CLOUD_SECURITY_TOKEN", holds: "STS security token" },
     CredentialVariable {
+        name: "ALIBABA_CLOUD_PROFILE",
+        holds: "profile of ~/.aliyun/config.json (default: its `current`) and credentials.ini (default `default`)",
+    },
+    CredentialVariable {
+        name: "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+        holds: "`true` skips ~/.aliyun/config.json",
+    },
+    CredentialVariable {
         name: "ALIBABA_CLOUD_CREDENTIALS_FILE",
         holds: "credentials file (default ~/.alibabacloud/credentials.ini)",
     },
-    CredentialVariable {
-        name: "ALIBABA_CLOUD_PROFILE",
-        holds: "profile of the credentials file (default `default`)",
-    },
+    CredentialVariable { name: "ALIBABA_CLOUD_REGION_ID", holds: "region (the aliyun CLI's variable)" },
 ];
+
+/// The aliyun CLI's profiles, which Alibaba's credentials library reads too.
+const CLI_CONFIG: &str = ".aliyun/config.json";
+/// Alibaba's credentials library's INI file.
+const CREDENTIALS_INI: &str = ".alibabacloud/credentials.ini";
+
+/// Reads one profile of the aliyun CLI's `config.json` (`{"current", "profiles": [...]}`):
+/// `None` when the file or the profile is not there.
+fn cli_profile(
+    sources: &Sources<'_>,
+    named: Option<&str>,
+) -> Result<Option<(Credentials, Option<String>, String)>, CloudError> {
+    let disabled =
+        (sources.env)("ALIBABA_CLOUD_CLI_PROFILE_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let Some(home) = sources.home.filter(|_| !disabled) else { return Ok(None) };
+    let path = home.join(CLI_CONFIG);
+    let Some(config) = json_file(&path)? else { return Ok(None) };
+    let shown = shown_path(&path, Some(home));
+    let name =
+        named.map(str::to_owned).or_else(|| text(&config, "/current")).unwrap_or_else(|| "default".into());
+    let Some(profile) = config
+        .get("profiles")
+        .and_then(Value::as_array)
+        .and_then(|all| all.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())))
+    else {
+        return Ok(None);
+    };
+    let field =
+        |key: &str| profile.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned);
+    let mode = field("mode").unwrap_or_else(|| "AK".into());
+    let key = match (field("access_key_id"), field("access_key_secret")) {
+        (Some(id), Some(secret)) => Credentials::access_key(id, secret),
+        _ => {
+            return Err(CloudError::configuration(format!(
+                "profile {name:?} of {shown} has no access_key_id and access_key_secret"
+            )));
+        }
+    };
+    let credentials = if mode.eq_ignore_ascii_case("AK") {
+        key
+    } else if mode.eq_ignore_ascii_case("StsToken") {
+        match field("sts_token") {
+            Some(token) => key.with_security_token(token),
+            None => {
+                return Err(CloudError::configuration(format!(
+                    "profile {name:?} of {shown} has no sts_token"
+                )));
+            }
+        }
+    } else {
+        return Err(CloudError::configuration(format!(
+            "profile {name:?} of {shown} has mode {mode}; cloudjobs reads AK and StsToken profiles \
+             (for others, export ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN)"
+        )));
+    };
+    Ok(Some((credentials, field("region_id"), format!("{shown} profile {name:?}"))))
+}
+
+/// Reads one section of Alibaba's `credentials.ini`: `None` when the file or the section is not there.
+fn ini_profile(
+    sources: &Sources<'_>,
+    named: Option<&str>,
+) -> Result<Option<(Credentials, String)>, CloudError> {
+    let Some(path) = (sources.env)("ALIBABA_CLOUD_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .or_else(|| sources.home.map(|h| h.join(CREDENTIALS_INI)))
+    else {
+        return Ok(None);
+    };
+    let profile = named.unwrap_or("default");
+    let Some(section) = ini_section(&path, profile)? else { return Ok(None) };
+    let shown = shown_path(&path, sources.home);
+    let kind = ini_value(&section, "type").unwrap_or_default();
+    if kind != "access_key" {
+        return Err(CloudError::configuration(format!(
+            "profile [{profile}] of {shown} has type {kind:?}; only access_key is supported"
+        )));
+    }
+    match (ini_value(&section, "access_key_id"), ini_value(&section, "access_key_secret")) {
+        (Some(id), Some(secret)) => {
+            Ok(Some((Credentials::access_key(id, secret), format!("{shown} [{profile}]"))))
+        }
+        _ => Err(CloudError::configuration(format!(
+            "profile [{profile}] of {shown} lacks access_key_id or access_key_secret"
+        ))),
+    }
+}
 
 impl VendorRules for Alibaba {
     fn vendor(&self) -> Vendor {
@@ -107,6 +200,10 @@ impl VendorRules for Alibaba {
         Ok(())
     }
 
+    fn request_id_in_body(&self) -> Option<&'static str> {
+        Some("/RequestId")
+    }
+
     fn read_error(&self, body: &Value) -> Option<ErrorFields> {
         body.get("Code").or_else(|| body.get("Message")).map(|_| ErrorFields {
             code: text(body, "/Code"),
@@ -148,48 +245,53 @@ impl VendorRules for Alibaba {
         VARIABLES
     }
 
-    /// The variables first; then the profile `ALIBABA_CLOUD_PROFILE` (default
-    /// `default`, `type = access_key`) of `ALIBABA_CLOUD_CREDENTIALS_FILE` or
-    /// `~/.alibabacloud/credentials.ini`, as Alibaba's credentials library reads them.
-    fn find_credentials(
-        &self,
-        env: &dyn Fn(&str) -> Option<String>,
-        home: Option<&Path>,
-    ) -> Result<Credentials, CloudError> {
-        if let Some(found) =
-            variable_pair(env, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET")?
+    fn settings_files(&self) -> &'static [&'static str] {
+        &["~/.aliyun/config.json (profile NAME)", "~/.alibabacloud/credentials.ini [NAME]"]
+    }
+
+    /// Like Alibaba's credentials library: the variables first (unless a
+    /// profile is named on the command line); then the aliyun CLI's profile
+    /// (the one named, else `ALIBABA_CLOUD_PROFILE`, else the file's
+    /// `current`) in `~/.aliyun/config.json`; then that profile (default
+    /// `default`) of `credentials.ini`. The region is the aliyun CLI's:
+    /// `ALIBABA_CLOUD_REGION_ID` or the profile's `region_id`.
+    fn find_settings(&self, sources: &Sources<'_>) -> Result<Settings, CloudError> {
+        let env = sources.env;
+        let named = sources.profile.map(str::to_owned).or_else(|| env("ALIBABA_CLOUD_PROFILE"));
+        let cli = cli_profile(sources, named.as_deref())?;
+        let in_profile =
+            cli.as_ref().and_then(|(_, region, from)| region.clone().map(|r| Sourced::new(r, from.clone())));
+        let region = pick_region(sources, "ALIBABA_CLOUD_REGION_ID", in_profile);
+        let settings = |credentials, from: String| Settings {
+            credentials: Sourced::new(credentials, from),
+            region: region.clone(),
+            output: None,
+        };
+        if sources.profile.is_none()
+            && let Some(found) =
+                variable_pair(env, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET")?
         {
             return Ok(match env("ALIBABA_CLOUD_SECURITY_TOKEN") {
-                Some(token) => found.with_security_token(token),
-                None => found,
+                Some(token) => settings(found.with_security_token(token), "ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN".into()),
+                None => settings(found, "ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET".into()),
             });
         }
-        let file = env("ALIBABA_CLOUD_CREDENTIALS_FILE")
-            .map(PathBuf::from)
-            .or_else(|| home.map(|h| h.join(".alibabacloud").join("credentials.ini")));
-        let profile = env("ALIBABA_CLOUD_PROFILE").unwrap_or_else(|| "default".to_owned());
-        if let Some(file) = file
-            && let Some(section) = ini_section(&file, &profile)?
-        {
-            let kind = ini_value(&section, "type").unwrap_or_default();
-            if kind != "access_key" {
-                return Err(CloudError::configuration(format!(
-                    "profile [{profile}] of {} has type {kind:?}; only access_key is supported",
-                    file.display()
-                )));
-            }
-            return match (ini_value(&section, "access_key_id"), ini_value(&section, "access_key_secret")) {
-                (Some(id), Some(secret)) => Ok(Credentials::access_key(id, secret)),
-                _ => Err(CloudError::configuration(format!(
-                    "profile [{profile}] of {} lacks access_key_id or access_key_secret",
-                    file.display()
-                ))),
-            };
+        if let Some((credentials, _, from)) = cli {
+            return Ok(settings(credentials, from));
         }
-        Err(CloudError::configuration(
-            "no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
-             or add a [default] profile to ~/.alibabacloud/credentials.ini",
-        ))
+        if let Some((credentials, from)) = ini_profile(sources, named.as_deref())? {
+            return Ok(settings(credentials, from));
+        }
+        Err(CloudError::configuration(match &named {
+            Some(name) => format!(
+                "no Alibaba Cloud profile {name:?}: it is neither in ~/{CLI_CONFIG} (aliyun configure --profile {name}) \
+                 nor a [{name}] section of ~/{CREDENTIALS_INI}"
+            ),
+            None => format!(
+                "no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
+                 run `aliyun configure`, or add a [default] profile to ~/{CREDENTIALS_INI}"
+            ),
+        }))
     }
 
     fn clock_window(&self) -> Option<Duration> {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules, ini_section, ini_value, request_id,
-    set_header, text, variable_pair,
+    CredentialVariable, ErrorFields, Refusal, ServerAnswer, Settings, Sourced, Sources, VendorRules,
+    ini_section, ini_value, json_file, request_id, set_header, shown_path, text, variable_pair,
 };
 use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
@@ -38,6 +38,60 @@ const VARIABLES: &[CredentialVariable] = &[
         holds: "credentials file (default ~/.huaweicloud/credentials)",
     },
 ];
+
+/// KooCLI's (`hcloud`) profiles.
+const KOOCLI_CONFIG: &str = ".hcloud/config.json";
+
+/// One KooCLI profile (`{"current", "profiles": [{name, mode, accessKeyId,
+/// secretAccessKey, securityToken, domainId, region}]}`, as Huawei's KooCLI
+/// manual documents it): `None` when the file or the profile is not there.
+/// KooCLI encrypts keys unless told not to (`--cli-auth-encrypt=false`);
+/// encrypted keys cannot be read, and say so.
+fn koocli_profile(
+    home: &Path,
+    named: Option<&str>,
+) -> Result<Option<(Credentials, Option<String>, String)>, CloudError> {
+    let path = home.join(KOOCLI_CONFIG);
+    let Some(config) = json_file(&path)? else { return Ok(None) };
+    let shown = shown_path(&path, Some(home));
+    let name =
+        named.map(str::to_owned).or_else(|| text(&config, "/current")).unwrap_or_else(|| "default".into());
+    let Some(profile) = config
+        .get("profiles")
+        .and_then(Value::as_array)
+        .and_then(|all| all.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())))
+    else {
+        return Ok(None);
+    };
+    let field =
+        |key: &str| profile.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned);
+    let mode = field("mode").unwrap_or_else(|| "AKSK".into());
+    if !mode.eq_ignore_ascii_case("AKSK") {
+        return Err(CloudError::configuration(format!(
+            "profile {name:?} of {shown} has mode {mode}; cloudjobs reads AKSK profiles (or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK)"
+        )));
+    }
+    let (Some(ak), Some(sk)) = (field("accessKeyId"), field("secretAccessKey")) else {
+        return Err(CloudError::configuration(format!(
+            "profile {name:?} of {shown} has no accessKeyId and secretAccessKey"
+        )));
+    };
+    // Huawei access keys are letters and digits; anything else is KooCLI's ciphertext.
+    if !ak.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(CloudError::configuration(format!(
+            "the keys of profile {name:?} in {shown} are encrypted by KooCLI; run \
+             `hcloud configure set --cli-profile={name} --cli-auth-encrypt=false` or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK"
+        )));
+    }
+    let mut credentials = Credentials::access_key(ak, sk);
+    if let Some(domain) = field("domainId") {
+        credentials = credentials.with_domain_id(domain);
+    }
+    if let Some(token) = field("securityToken") {
+        credentials = credentials.with_security_token(token);
+    }
+    Ok(Some((credentials, field("region"), format!("{shown} profile {name:?}"))))
+}
 
 /// Huawei's request ids are 32 lower-case hex digits.
 fn huawei_request_id() -> String {
@@ -72,6 +126,10 @@ impl VendorRules for Huawei {
         Ok(())
     }
 
+    fn request_id_in_body(&self) -> Option<&'static str> {
+        Some("/request_id")
+    }
+
     fn read_error(&self, body: &Value) -> Option<ErrorFields> {
         (body.get("error_code").is_some() || body.get("error_msg").is_some()).then(|| ErrorFields {
             code: text(body, "/error_code"),
@@ -102,13 +160,29 @@ impl VendorRules for Huawei {
         VARIABLES
     }
 
-    /// The variables first; then `[global]` of `HUAWEICLOUD_SDK_CREDENTIALS_FILE`
-    /// or `~/.huaweicloud/credentials` (Identity Center is a global service).
-    fn find_credentials(
-        &self,
-        env: &dyn Fn(&str) -> Option<String>,
-        home: Option<&Path>,
-    ) -> Result<Credentials, CloudError> {
+    fn settings_files(&self) -> &'static [&'static str] {
+        &["~/.hcloud/config.json (profile NAME)", "~/.huaweicloud/credentials [global]"]
+    }
+
+    /// Like Huawei's SDK: the variables first (unless a profile is named on
+    /// the command line); then KooCLI's profile (named, else its `current`);
+    /// then `[global]` of `HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
+    /// `~/.huaweicloud/credentials` (Identity Center is a global service).
+    /// Huawei documents no region variable; KooCLI's profile has a region.
+    fn find_settings(&self, sources: &Sources<'_>) -> Result<Settings, CloudError> {
+        let env = sources.env;
+        let koocli = match sources.home {
+            Some(home) => koocli_profile(home, sources.profile)?,
+            None => None,
+        };
+        let region = koocli
+            .as_ref()
+            .and_then(|(_, region, from)| region.clone().map(|r| Sourced::new(r, from.clone())));
+        let settings = |credentials, from: String| Settings {
+            credentials: Sourced::new(credentials, from),
+            region: region.clone(),
+            output: None,
+        };
         let with_extras = |found: Credentials, domain: Option<String>, token: Option<String>| {
             let found = match domain {
                 Some(domain) => found.with_domain_id(domain),
@@ -119,22 +193,38 @@ impl VendorRules for Huawei {
                 None => found,
             }
         };
-        if let Some(found) = variable_pair(env, "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK")? {
-            return Ok(with_extras(found, env(DOMAIN_ID_VARIABLE), env("HUAWEICLOUD_SDK_SECURITY_TOKEN")));
+        if sources.profile.is_none()
+            && let Some(found) = variable_pair(env, "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK")?
+        {
+            let credentials =
+                with_extras(found, env(DOMAIN_ID_VARIABLE), env("HUAWEICLOUD_SDK_SECURITY_TOKEN"));
+            return Ok(settings(credentials, "HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, ...".into()));
+        }
+        if let Some((credentials, _, from)) = koocli {
+            return Ok(settings(credentials, from));
+        }
+        if let Some(name) = sources.profile {
+            return Err(CloudError::configuration(format!(
+                "no Huawei Cloud profile {name:?} in ~/{KOOCLI_CONFIG} (hcloud configure set --cli-profile={name})"
+            )));
         }
         let file = env("HUAWEICLOUD_SDK_CREDENTIALS_FILE")
             .map(PathBuf::from)
-            .or_else(|| home.map(|h| h.join(".huaweicloud").join("credentials")));
+            .or_else(|| sources.home.map(|h| h.join(".huaweicloud").join("credentials")));
         if let Some(file) = file
             && let Some(section) = ini_section(&file, "global")?
         {
+            let shown = shown_path(&file, sources.home);
             return match (ini_value(&section, "ak"), ini_value(&section, "sk")) {
-                (Some(ak), Some(sk)) => Ok(with_extras(
-                    Credentials::access_key(ak, sk),
-                    ini_value(&section, "domain_id"),
-                    ini_value(&section, "security_token"),
+                (Some(ak), Some(sk)) => Ok(settings(
+                    with_extras(
+                        Credentials::access_key(ak, sk),
+                        ini_value(&section, "domain_id"),
+                        ini_value(&section, "security_token"),
+                    ),
+                    format!("{shown} [global]"),
                 )),
-                _ => Err(CloudError::configuration(format!("[global] of {} lacks ak or sk", file.display()))),
+                _ => Err(CloudError::configuration(format!("[global] of {shown} lacks ak or sk"))),
             };
         }
         Err(CloudError::configuration(

@@ -51,6 +51,79 @@ pub struct CredentialVariable {
     pub holds: &'static str,
 }
 
+/// Where a vendor's settings are looked up.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    /// Looks up an environment variable (empty values count as unset).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// The home directory, where the vendors' tools keep their files.
+    pub home: Option<&'a Path>,
+    /// A profile asked for by name (`cloudjobs --profile`). The vendor's
+    /// files are then read for it, and its variables for keys are not.
+    pub profile: Option<&'a str>,
+}
+
+/// A setting and where it came from, as `cloudjobs config show` says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Where it came from: a variable's name, or a file and profile.
+    pub from: String,
+}
+
+impl<T> Sourced<T> {
+    pub(crate) fn new(value: T, from: impl Into<String>) -> Self {
+        Self { value, from: from.into() }
+    }
+}
+
+/// What a vendor's conventions give: credentials, and the region and output
+/// format where the vendor's own tools keep them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The credentials.
+    pub credentials: Sourced<Credentials>,
+    /// The default region.
+    pub region: Option<Sourced<String>>,
+    /// The default output format (json, table, text).
+    pub output: Option<Sourced<String>>,
+}
+
+/// The region by the vendors' CLIs' rule: with a profile named on the
+/// command line, the profile's region comes first; otherwise the variable does.
+pub(crate) fn pick_region(
+    sources: &Sources<'_>,
+    variable: &str,
+    in_profile: Option<Sourced<String>>,
+) -> Option<Sourced<String>> {
+    let from_variable = (sources.env)(variable).map(|value| Sourced::new(value, variable));
+    match sources.profile {
+        Some(_) => in_profile.or(from_variable),
+        None => from_variable.or(in_profile),
+    }
+}
+
+/// A JSON file, or `None` when it does not exist.
+pub(crate) fn json_file(path: &Path) -> Result<Option<Value>, CloudError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CloudError::configuration(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| CloudError::configuration(format!("{} is not JSON: {e}", path.display())))
+}
+
+/// `path` as messages show it: under the home directory as `~/...`.
+pub(crate) fn shown_path(path: &Path, home: Option<&Path>) -> String {
+    match home.and_then(|home| path.strip_prefix(home).ok()) {
+        Some(inside) => format!("~/{}", inside.display()),
+        None => path.display().to_string(),
+    }
+}
+
 /// What a vendor's error body says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorFields {
@@ -165,6 +238,11 @@ pub trait VendorRules: Sync {
         None
     }
 
+    /// Where a success body carries the request id (a JSON pointer), if it does.
+    fn request_id_in_body(&self) -> Option<&'static str> {
+        None
+    }
+
     /// How long the server asked the client to wait before trying again.
     fn retry_hint(&self, headers: &HeaderMap) -> Option<Duration> {
         header_number(headers, "retry-after").map(Duration::from_secs)
@@ -180,16 +258,23 @@ pub trait VendorRules: Sync {
     /// Whether an error code names a caller mistake, even when sent with a 5xx.
     fn is_permanent_code(&self, code: &str) -> bool;
 
-    /// The environment variables read for credentials, in the order read.
+    /// The environment variables read for credentials, profiles and the
+    /// region, in the order read.
     fn credential_variables(&self) -> &'static [CredentialVariable];
 
-    /// Finds credentials the way the vendor's own tools do: `env` looks up a
-    /// variable, `home` is the home directory for credentials files.
-    fn find_credentials(
-        &self,
-        env: &dyn Fn(&str) -> Option<String>,
-        home: Option<&Path>,
-    ) -> Result<Credentials, CloudError>;
+    /// The files read, in the order read, as `~/...` paths with `NAME` for the profile.
+    fn settings_files(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether the vendor's tools keep named profiles (`cloudjobs --profile`).
+    fn has_profiles(&self) -> bool {
+        !self.settings_files().is_empty()
+    }
+
+    /// Finds credentials, and the region and output format where the
+    /// vendor's tools keep them, the way those tools do.
+    fn find_settings(&self, sources: &Sources<'_>) -> Result<Settings, CloudError>;
 
     /// What the vendor needs of credentials beyond the signing scheme's own
     /// checks (Huawei's account id for global services).
@@ -214,7 +299,7 @@ pub trait VendorRules: Sync {
         Credentials::access_key(key_id, secret)
     }
 
-    /// The environment variables, with values, that make [`find_credentials`](Self::find_credentials)
+    /// The environment variables, with values, that make [`find_settings`](Self::find_settings)
     /// return what [`credentials_for`](Self::credentials_for) returns.
     fn environment_for(&self, key_id: &str, secret: &str) -> Vec<(&'static str, String)> {
         let [id, key, ..] = self.credential_variables() else { return Vec::new() };
@@ -286,13 +371,13 @@ impl Credentials {
     /// Finds credentials for `vendor` the way its own tools do: environment
     /// variables first, then the vendor's credentials file. Each vendor's
     /// variables and files are those of [`VendorRules::credential_variables`]
-    /// and [`VendorRules::find_credentials`].
+    /// and [`VendorRules::find_settings`].
     pub fn from_sources(
         vendor: Vendor,
         env: &dyn Fn(&str) -> Option<String>,
         home: Option<&Path>,
     ) -> Result<Self, CloudError> {
-        rules(vendor).find_credentials(env, home)
+        Ok(rules(vendor).find_settings(&Sources { env, home, profile: None })?.credentials.value)
     }
 }
 
@@ -499,6 +584,107 @@ mod tests {
         assert!(error.message().contains("only access_key is supported"), "{error}");
         let missing = Credentials::from_sources(Vendor::Alibaba, &none, None).unwrap_err();
         assert!(missing.message().starts_with("no Alibaba Cloud credentials"), "{missing}");
+    }
+
+    #[test]
+    fn the_vendors_cli_profiles_give_credentials_region_and_output() {
+        let home = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = home.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        // The shapes the aliyun CLI, tccli and KooCLI write (see docs/protocols.md).
+        write(
+            ".aliyun/config.json",
+            r#"{"current": "main", "profiles": [
+                {"name": "main", "mode": "AK", "access_key_id": "ak-main", "access_key_secret": "s-main", "region_id": "cn-beijing", "output_format": "json"},
+                {"name": "sts", "mode": "StsToken", "access_key_id": "ak-sts", "access_key_secret": "s-sts", "sts_token": "tok", "region_id": "cn-shenzhen"},
+                {"name": "role", "mode": "RamRoleArn", "access_key_id": "a", "access_key_secret": "b"}]}"#,
+        );
+        write(".tccli/default.credential", r#"{"secretId": "tid", "secretKey": "tkey"}"#);
+        write(".tccli/default.configure", r#"{"_sys_param": {"region": "ap-guangzhou", "output": "table"}}"#);
+        write(
+            ".tccli/dev.credential",
+            r#"{"secretId": "tid-dev", "secretKey": "tkey-dev", "token": "ttok"}"#,
+        );
+        write(
+            ".hcloud/config.json",
+            r#"{"current": "plain", "profiles": [
+                {"name": "plain", "mode": "AKSK", "accessKeyId": "HAK123", "secretAccessKey": "hsk", "domainId": "dom", "region": "cn-north-4"},
+                {"name": "sealed", "mode": "AKSK", "accessKeyId": "Zm9v+YmFy/==", "secretAccessKey": "x"}]}"#,
+        );
+        let find = |vendor: Vendor, vars: &[(&str, &str)], profile: Option<&str>| {
+            let env = lookup(vars);
+            rules(vendor).find_settings(&Sources { env: &env, home: Some(home.path()), profile })
+        };
+
+        let alibaba = find(Vendor::Alibaba, &[], None).unwrap();
+        assert_eq!(alibaba.credentials.value, Credentials::access_key("ak-main", "s-main"));
+        assert_eq!(alibaba.credentials.from, "~/.aliyun/config.json profile \"main\"");
+        assert_eq!(alibaba.region.unwrap().value, "cn-beijing");
+        let sts = find(Vendor::Alibaba, &[("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou")], Some("sts")).unwrap();
+        assert_eq!(
+            sts.credentials.value,
+            Credentials::access_key("ak-sts", "s-sts").with_security_token("tok")
+        );
+        assert_eq!(sts.region.unwrap().value, "cn-shenzhen", "a named profile's region beats the variable");
+        let env_keys = [
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"),
+            ("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"),
+        ];
+        let from_env = find(Vendor::Alibaba, &env_keys, None).unwrap();
+        assert_eq!(from_env.credentials.value, Credentials::access_key("env-id", "env-secret"));
+        assert_eq!(from_env.region.unwrap().from, "ALIBABA_CLOUD_REGION_ID");
+        let named = find(Vendor::Alibaba, &env_keys, Some("main")).unwrap();
+        assert_eq!(
+            named.credentials.value,
+            Credentials::access_key("ak-main", "s-main"),
+            "--profile skips the variables"
+        );
+        let role = find(Vendor::Alibaba, &[], Some("role")).unwrap_err();
+        assert!(role.message().contains("mode RamRoleArn"), "{role}");
+        let missing = find(Vendor::Alibaba, &[("ALIBABA_CLOUD_PROFILE", "nope")], None).unwrap_err();
+        assert!(missing.message().starts_with("no Alibaba Cloud profile \"nope\""), "{missing}");
+
+        let tencent = find(Vendor::Tencent, &[], None).unwrap();
+        assert_eq!(tencent.credentials.value, Credentials::access_key("tid", "tkey"));
+        assert_eq!(
+            (tencent.region.unwrap().value, tencent.output.unwrap().value),
+            ("ap-guangzhou".into(), "table".into())
+        );
+        let dev = find(Vendor::Tencent, &[("TCCLI_PROFILE", "dev")], None).unwrap();
+        assert_eq!(
+            dev.credentials.value,
+            Credentials::access_key("tid-dev", "tkey-dev").with_security_token("ttok")
+        );
+        let token = find(
+            Vendor::Tencent,
+            &[
+                ("TENCENTCLOUD_SECRET_ID", "i"),
+                ("TENCENTCLOUD_SECRET_KEY", "k"),
+                ("TENCENTCLOUD_TOKEN", "t"),
+                ("TENCENTCLOUD_REGION", "ap-beijing"),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(token.credentials.value, Credentials::access_key("i", "k").with_security_token("t"));
+        assert_eq!(token.region.unwrap().value, "ap-beijing");
+        assert!(
+            find(Vendor::Tencent, &[], Some("nope"))
+                .unwrap_err()
+                .message()
+                .contains("tccli configure --profile nope")
+        );
+
+        let huawei = find(Vendor::Huawei, &[], None).unwrap();
+        assert_eq!(huawei.credentials.value, Credentials::access_key("HAK123", "hsk").with_domain_id("dom"));
+        assert_eq!(huawei.region.unwrap().value, "cn-north-4");
+        let sealed = find(Vendor::Huawei, &[], Some("sealed")).unwrap_err();
+        assert!(sealed.message().contains("encrypted by KooCLI"), "{sealed}");
+        assert!(!rules(Vendor::Oracle).has_profiles());
     }
 
     #[test]

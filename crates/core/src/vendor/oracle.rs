@@ -2,11 +2,11 @@
 //! Basic credentials or a bearer token on the API's `v3` twin, HTTP 202 while
 //! a job runs, and undocumented error bodies. See `docs/protocols.md`.
 
-use std::path::Path;
-
 use serde_json::Value;
 
-use super::{CredentialVariable, ErrorFields, Refusal, ServerAnswer, VendorRules};
+use super::{
+    CredentialVariable, ErrorFields, Refusal, ServerAnswer, Settings, Sourced, Sources, VendorRules,
+};
 use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
 pub(super) struct Oracle;
@@ -68,16 +68,22 @@ impl VendorRules for Oracle {
     }
 
     /// Oracle Primavera has no convention of its own: a token, else a user and password.
-    fn find_credentials(
-        &self,
-        env: &dyn Fn(&str) -> Option<String>,
-        _home: Option<&Path>,
-    ) -> Result<Credentials, CloudError> {
+    /// Oracle publishes no CLI or credentials file, so only our variables.
+    fn find_settings(&self, sources: &Sources<'_>) -> Result<Settings, CloudError> {
+        let env = sources.env;
+        let settings = |credentials, from: &str| Settings {
+            credentials: Sourced::new(credentials, from),
+            region: None,
+            output: None,
+        };
         if let Some(token) = env("ORACLE_PRIMAVERA_TOKEN") {
-            return Ok(Credentials::bearer(token));
+            return Ok(settings(Credentials::bearer(token), "ORACLE_PRIMAVERA_TOKEN"));
         }
         match (env("ORACLE_PRIMAVERA_USERNAME"), env("ORACLE_PRIMAVERA_PASSWORD")) {
-            (Some(user), Some(password)) => Ok(Credentials::basic(user, password)),
+            (Some(user), Some(password)) => Ok(settings(
+                Credentials::basic(user, password),
+                "ORACLE_PRIMAVERA_USERNAME, ORACLE_PRIMAVERA_PASSWORD",
+            )),
             (Some(_), None) => Err(CloudError::configuration(
                 "ORACLE_PRIMAVERA_USERNAME is set but ORACLE_PRIMAVERA_PASSWORD is not",
             )),

@@ -8,8 +8,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialVariable, ErrorFields, Presented, Refusal, RpcHeaders, ServerAnswer, VendorRules, ini_section,
-    ini_value, request_id, set_header as set, text, variable_pair,
+    CredentialVariable, ErrorFields, Presented, Refusal, RpcHeaders, ServerAnswer, Settings, Sourced,
+    Sources, VendorRules, ini_section, ini_value, json_file, pick_region, request_id, set_header as set,
+    shown_path, text, variable_pair,
 };
 use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
@@ -21,7 +22,39 @@ const ENVELOPE: &str = "Response";
 const VARIABLES: &[CredentialVariable] = &[
     CredentialVariable { name: "TENCENTCLOUD_SECRET_ID", holds: "SecretId" },
     CredentialVariable { name: "TENCENTCLOUD_SECRET_KEY", holds: "SecretKey" },
+    CredentialVariable { name: "TENCENTCLOUD_TOKEN", holds: "temporary token (tccli's variable)" },
+    CredentialVariable { name: "TCCLI_PROFILE", holds: "tccli profile (default `default`)" },
+    CredentialVariable { name: "TENCENTCLOUD_REGION", holds: "region (tccli's variable)" },
 ];
+
+/// tccli's directory: `NAME.credential` and `NAME.configure` per profile.
+const TCCLI_DIR: &str = ".tccli";
+/// The SDKs' INI credentials file.
+const CREDENTIALS_INI: &str = ".tencentcloud/credentials";
+
+/// tccli's `NAME.credential` (`secretId`, `secretKey`, `token`): `None` when absent.
+fn tccli_credentials(home: &Path, profile: &str) -> Result<Option<(Credentials, String)>, CloudError> {
+    let path = home.join(TCCLI_DIR).join(format!("{profile}.credential"));
+    let Some(file) = json_file(&path)? else { return Ok(None) };
+    let shown = shown_path(&path, Some(home));
+    let field =
+        |key: &str| file.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned);
+    let credentials = match (field("secretId"), field("secretKey")) {
+        (Some(id), Some(key)) => Credentials::access_key(id, key),
+        _ => {
+            return Err(CloudError::configuration(format!(
+                "{shown} has no secretId and secretKey (tccli's other credential types are not read)"
+            )));
+        }
+    };
+    Ok(Some((
+        match field("token") {
+            Some(token) => credentials.with_security_token(token),
+            None => credentials,
+        },
+        shown,
+    )))
+}
 
 /// `{"Response": body}`.
 fn enveloped(body: Value) -> Value {
@@ -76,6 +109,10 @@ impl VendorRules for Tencent {
     }
 
     /// `{Error: {Code, Message}, RequestId}`, inside the envelope or outside it.
+    fn request_id_in_body(&self) -> Option<&'static str> {
+        Some("/Response/RequestId")
+    }
+
     fn read_error(&self, body: &Value) -> Option<ErrorFields> {
         let inner = body.get(ENVELOPE).unwrap_or(body);
         inner.get("Error").map(|_| ErrorFields {
@@ -105,31 +142,80 @@ impl VendorRules for Tencent {
         VARIABLES
     }
 
-    /// The variables first; then `[default]` of `~/.tencentcloud/credentials`.
-    fn find_credentials(
-        &self,
-        env: &dyn Fn(&str) -> Option<String>,
-        home: Option<&Path>,
-    ) -> Result<Credentials, CloudError> {
-        if let Some(found) = variable_pair(env, "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")? {
-            return Ok(found);
+    fn settings_files(&self) -> &'static [&'static str] {
+        &["~/.tccli/NAME.credential", "~/.tccli/NAME.configure", "~/.tencentcloud/credentials [NAME]"]
+    }
+
+    /// Like tccli: the variables first, unless a profile is named on the
+    /// command line (tccli's own rule); then tccli's files of the profile
+    /// (named, else `TCCLI_PROFILE`, else `default`); then that section of
+    /// the SDKs' `~/.tencentcloud/credentials`. Region and output come from
+    /// `TENCENTCLOUD_REGION` and the profile's `NAME.configure`.
+    fn find_settings(&self, sources: &Sources<'_>) -> Result<Settings, CloudError> {
+        let env = sources.env;
+        let profile = sources
+            .profile
+            .map(str::to_owned)
+            .or_else(|| env("TCCLI_PROFILE"))
+            .unwrap_or_else(|| "default".into());
+        let configure = match sources.home {
+            Some(home) => {
+                let path = home.join(TCCLI_DIR).join(format!("{profile}.configure"));
+                json_file(&path)?.map(|file| (file, shown_path(&path, Some(home))))
+            }
+            None => None,
+        };
+        let system = |key: &str| {
+            let (file, from) = configure.as_ref()?;
+            let value = file.pointer(&format!("/_sys_param/{key}")).or_else(|| file.get(key))?.as_str()?;
+            Some(Sourced::new(value.to_owned(), from.clone()))
+        };
+        let region = pick_region(sources, "TENCENTCLOUD_REGION", system("region"));
+        let output = system("output");
+        let settings = |credentials, from: String| Settings {
+            credentials: Sourced::new(credentials, from),
+            region: region.clone(),
+            output: output.clone(),
+        };
+        if sources.profile.is_none()
+            && let Some(found) = variable_pair(env, "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")?
+        {
+            return Ok(match env("TENCENTCLOUD_TOKEN") {
+                Some(token) => settings(
+                    found.with_security_token(token),
+                    "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_TOKEN".into(),
+                ),
+                None => settings(found, "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY".into()),
+            });
         }
-        if let Some(home) = home {
-            let file = home.join(".tencentcloud").join("credentials");
-            if let Some(section) = ini_section(&file, "default")? {
+        if let Some(home) = sources.home {
+            if let Some((credentials, from)) = tccli_credentials(home, &profile)? {
+                return Ok(settings(credentials, from));
+            }
+            let file = home.join(CREDENTIALS_INI);
+            if let Some(section) = ini_section(&file, &profile)? {
+                let shown = shown_path(&file, Some(home));
                 return match (ini_value(&section, "secret_id"), ini_value(&section, "secret_key")) {
-                    (Some(id), Some(key)) => Ok(Credentials::access_key(id, key)),
+                    (Some(id), Some(key)) => {
+                        Ok(settings(Credentials::access_key(id, key), format!("{shown} [{profile}]")))
+                    }
                     _ => Err(CloudError::configuration(format!(
-                        "[default] of {} lacks secret_id or secret_key",
-                        file.display()
+                        "[{profile}] of {shown} lacks secret_id or secret_key"
                     ))),
                 };
             }
         }
-        Err(CloudError::configuration(
-            "no Tencent Cloud credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, \
-             or add them to [default] in ~/.tencentcloud/credentials",
-        ))
+        Err(CloudError::configuration(if profile == "default" {
+            format!(
+                "no Tencent Cloud credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, run `tccli configure`, \
+                 or add them to [default] in ~/{CREDENTIALS_INI}"
+            )
+        } else {
+            format!(
+                "no Tencent Cloud profile {profile:?}: neither ~/{TCCLI_DIR}/{profile}.credential \
+                 (tccli configure --profile {profile}) nor [{profile}] in ~/{CREDENTIALS_INI}"
+            )
+        }))
     }
 
     fn clock_window(&self) -> Option<Duration> {
