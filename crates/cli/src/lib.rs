@@ -925,13 +925,6 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
     if env.install_tracing {
         install_tracing(&matches, env);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = writeln!(stderr, "error: cannot start the async runtime: {e}");
-            return EXIT_USAGE;
-        }
-    };
     if let Some(("completions", completions)) = matches.subcommand() {
         let shell = *completions.get_one::<clap_complete::Shell>("shell").expect("clap requires a shell");
         // Into memory first: clap_complete panics when its writer fails (a closed pipe).
@@ -946,6 +939,13 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
         }
         return 0;
     }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: cannot start the async runtime: {e}");
+            return EXIT_USAGE;
+        }
+    };
     if let Some(("mock", mock)) = matches.subcommand() {
         return match runtime.block_on(serve_mock(mock, env, stdout)) {
             Ok(()) => 0,

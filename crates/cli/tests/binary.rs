@@ -105,3 +105,186 @@ fn the_readme_lifecycle_tour_runs_as_written() {
         );
     }
 }
+
+/// Starts `cloudjobs mock` with these credentials and returns it with its base URL.
+fn start_mock(key_id: &str, secret: &str) -> (std::process::Child, String) {
+    let mut mock = Command::new(BINARY)
+        .args(["mock", "--port", "0", "--access-key-id", key_id, "--secret", secret])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(mock.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap().to_owned();
+    (mock, url)
+}
+
+/// An API, an operation with its flags, and the environment to call it with.
+type Call = (&'static str, &'static [&'static str], Vec<(&'static str, &'static str)>);
+
+#[test]
+fn a_trace_at_every_level_shows_no_secret() {
+    const SECRET: &str = "TOPSECRET-s3cr3t";
+    let (mut mock, url) = start_mock("trace-key", SECRET);
+    // Each vendor's credential variables, tokens included, all holding secrets.
+    let environments: [Call; 5] = [
+        (
+            "alibaba-cloudsso",
+            &["get-task-status", "--directory-id", "d-1", "--task-id", "t-1"],
+            vec![
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", "trace-key"),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET),
+                ("ALIBABA_CLOUD_SECURITY_TOKEN", "TOPSECRET-token"),
+            ],
+        ),
+        (
+            "tencent-organization",
+            &["get-provisioning-task-status", "--zone-id", "z-1", "--task-id", "t-1"],
+            vec![
+                ("TENCENTCLOUD_SECRET_ID", "trace-key"),
+                ("TENCENTCLOUD_SECRET_KEY", SECRET),
+                ("TENCENTCLOUD_TOKEN", "TOPSECRET-token"),
+            ],
+        ),
+        (
+            "huawei-identitycenter",
+            &["get-identity-center-service-status"],
+            vec![
+                ("HUAWEICLOUD_SDK_AK", "trace-key"),
+                ("HUAWEICLOUD_SDK_SK", SECRET),
+                ("HUAWEICLOUD_SDK_DOMAIN_ID", "cloudjobs-mock-domain"),
+            ],
+        ),
+        (
+            "oracle-primavera-admin",
+            &["get-user-job-status", "--job-id", "1"],
+            vec![("ORACLE_PRIMAVERA_USERNAME", "trace-key"), ("ORACLE_PRIMAVERA_PASSWORD", SECRET)],
+        ),
+        (
+            "oracle-primavera-admin",
+            &["get-user-job-status", "--job-id", "1"],
+            vec![("ORACLE_PRIMAVERA_TOKEN", SECRET)],
+        ),
+    ];
+    let masked_endpoint = url.replace("http://", "http://someone:TOPSECRET-pw@");
+    for (api, operation, vars) in environments {
+        for (flag, log) in [("--debug", None), ("--debug", Some("trace"))] {
+            let mut command = Command::new(BINARY);
+            command.arg(api).args(operation).args(["--endpoint", &masked_endpoint, flag, "--no-retry"]);
+            command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+            if let Some(log) = log {
+                command.env("RUST_LOG", log);
+            }
+            let output = command.envs(vars.iter().copied()).output().unwrap();
+            let printed = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(
+                printed.contains("DEBUG") || printed.contains("TRACE"),
+                "{api}: the trace is on:\n{printed}"
+            );
+            for forbidden in
+                ["TOPSECRET", "Signature=", "Basic ", "Bearer ", "TC3-HMAC-SHA256 ", "SDK-HMAC-SHA256 "]
+            {
+                assert!(!printed.contains(forbidden), "{api} at {log:?}: {forbidden:?} in:\n{printed}");
+            }
+        }
+    }
+    mock.kill().unwrap();
+    let log = mock.wait_with_output().unwrap();
+    // The emulator logged each request, one line each, refusals with their reason.
+    let served = String::from_utf8_lossy(&log.stderr);
+    assert!(served.lines().any(|l| l.contains("POST / GetTaskStatus -> 200")), "{served}");
+}
+
+#[test]
+fn the_emulator_logs_why_it_refuses() {
+    let (mut mock, url) = start_mock("k", "right");
+    let refused = Command::new(BINARY)
+        .args([
+            "alibaba-cloudsso",
+            "get-task-status",
+            "--directory-id",
+            "d",
+            "--task-id",
+            "t",
+            "--endpoint",
+            &url,
+        ])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "k")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(3));
+    mock.kill().unwrap();
+    let log = String::from_utf8_lossy(&mock.wait_with_output().unwrap().stderr).into_owned();
+    assert!(
+        log.lines().any(|l| l.contains("POST / GetTaskStatus -> 400 refused: SignatureDoesNotMatch")),
+        "one line per request with the reason:\n{log}"
+    );
+}
+
+/// Runs `args` with stderr on a pseudo-terminal, and returns what the
+/// terminal received and the exit code.
+fn on_a_terminal(args: &[&str], vars: &[(&str, &str)]) -> (String, Option<i32>) {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use std::io::Read;
+    let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&controller).unwrap();
+    unlockpt(&controller).unwrap();
+    let name = ptsname(&controller, Vec::new()).unwrap();
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(name.as_bytes()))
+        .unwrap();
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .envs(vars.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(terminal))
+        .spawn()
+        .unwrap();
+    let mut reader = std::fs::File::from(controller);
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 4096];
+    // The read ends with an error (EIO) once the child closes the terminal.
+    while let Ok(read) = reader.read(&mut buffer) {
+        if read == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    let status = child.wait().unwrap();
+    (String::from_utf8_lossy(&seen).into_owned(), status.code())
+}
+
+#[test]
+fn the_spinner_counts_polls_and_leaves_a_final_line() {
+    let (mut mock, url) = start_mock("k", "s");
+    let (terminal, code) = on_a_terminal(
+        &[
+            "alibaba-cloudsso",
+            "get-task-status",
+            "--directory-id",
+            "d",
+            "--task-id",
+            "t-spin",
+            "--endpoint",
+            &url,
+            "--wait",
+        ],
+        &[("ALIBABA_CLOUD_ACCESS_KEY_ID", "k"), ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")],
+    );
+    mock.kill().unwrap();
+    mock.wait().unwrap();
+    assert_eq!(code, Some(0), "{terminal}");
+    assert!(terminal.contains("running (InProgress) · poll 2"), "the poll count moves: {terminal:?}");
+    // Printed above the spinner (ended by a newline, or padded to the width so
+    // that the terminal wraps), so that clearing the spinner's line leaves it.
+    let (_, after) = terminal.split_once("succeeded (Success) after 3 poll(s)").expect("a final line");
+    let rest = after.trim_start_matches(' ');
+    assert!(!rest.starts_with('\r'), "the final line is not erased: {terminal:?}");
+}

@@ -214,13 +214,28 @@ pub(crate) fn transport_message(error: &(dyn std::error::Error + 'static)) -> St
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
-        let text = cause.to_string();
+        // rustls's own words ("received corrupt message") do not say TLS.
+        let text = match tls_error(cause) {
+            Some(tls) => format!("TLS handshake failed ({tls}; is it an https:// endpoint?)"),
+            None => cause.to_string(),
+        };
         if !parts.iter().any(|part| part.contains(&text)) {
             parts.push(text);
         }
         source = cause.source();
     }
     excerpt(parts.join(": ").as_bytes(), TRANSPORT_MESSAGE_LIMIT)
+}
+
+/// The rustls error inside a cause, if it is one. rustls reaches here inside
+/// `io::Error`s (one in another), whose `source` skips what they wrap.
+fn tls_error<'e>(mut cause: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+    loop {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = cause.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
 }
 
 /// A transport error as a line without its URL, for traces: what failed,
@@ -357,5 +372,24 @@ mod tests {
         assert!(!vendor(404, "ResourceNotFound.UserProvisioningTaskNotFound").is_retryable());
         assert!(CloudError::new(ErrorKind::Timeout, "t").is_retryable());
         assert!(!CloudError::configuration("no credentials").is_retryable());
+    }
+}
+#[cfg(test)]
+mod transport_tests {
+    /// TLS spoken to a server that answers in plain HTTP says so.
+    #[tokio::test]
+    async fn a_tls_failure_says_tls() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let (mut stream, _) = listener.accept().unwrap();
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+        });
+        let error =
+            reqwest::Client::new().get(format!("https://127.0.0.1:{port}/")).send().await.unwrap_err();
+        let message = super::transport_message(&error.without_url());
+        assert!(message.contains("TLS handshake failed"), "{message}");
     }
 }

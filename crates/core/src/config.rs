@@ -259,6 +259,17 @@ pub fn resolve_endpoint(
                 "endpoint {shown:?} must be an https:// or http:// URL"
             )));
         }
+        // RPC APIs are served at `/`, which the request path replaces: a path
+        // given here would be dropped without a word, so it is refused.
+        if protocol.style == crate::Style::Rpc && url.path() != "/" {
+            return Err(CloudError::configuration(format!(
+                "endpoint {:?} has the path {}, but {:?} {} is served at / (give only the scheme, host and port)",
+                crate::answer::without_userinfo(endpoint),
+                url.path(),
+                protocol.vendor,
+                protocol.service
+            )));
+        }
         return Ok(endpoint.trim_end_matches('/').to_owned());
     }
     let template = match (protocol.regional_endpoint, region, protocol.endpoint) {
@@ -357,6 +368,17 @@ mod tests {
         let oracle = protocol(Vendor::Oracle, None, None);
         let error = resolve_endpoint(&oracle, None, None).unwrap_err();
         assert!(error.message().contains("has no shared endpoint"), "{error}");
+        // A REST API keeps a base path; an RPC API, served at /, refuses one.
+        assert_eq!(resolve_endpoint(&oracle, None, Some("https://h/p6ws/")).unwrap(), "https://h/p6ws");
+        let rpc = Protocol { style: Style::Rpc, ..alibaba };
+        let dropped = resolve_endpoint(&rpc, None, Some("http://u:pw@127.0.0.1:9/extra/path")).unwrap_err();
+        assert_eq!(
+            dropped.message(),
+            "endpoint \"http://***@127.0.0.1:9/extra/path\" has the path /extra/path, but Alibaba svc is served at / \
+             (give only the scheme, host and port)"
+        );
+        let shown = resolve_endpoint(&alibaba, None, Some("http://u:secret@[::1")).unwrap_err();
+        assert!(!shown.message().contains("secret"), "{shown}");
     }
 
     #[test]

@@ -258,7 +258,9 @@ pub async fn execute(
         };
         let wait = hint.map(|hint| hint.unwrap_or_default().max(policy.delay(retry)));
         match (outcome, wait) {
-            (outcome, Some(wait)) if !last && started.elapsed() + wait <= policy.budget => {
+            (outcome, Some(wait))
+                if !last && started.elapsed().checked_add(wait).is_some_and(|end| end <= policy.budget) =>
+            {
                 tracing::info!(
                     service = protocol.service,
                     attempt = retry + 1,

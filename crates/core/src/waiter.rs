@@ -862,8 +862,11 @@ mod tests {
         .unwrap();
         assert_eq!(done, 3, "the value of the fourth poll");
         assert_eq!(seen.len(), 4, "every poll is reported: {seen:?}");
-        let changes: Vec<(JobState, u32)> =
-            seen.into_iter().filter(|(_, _, changed)| *changed).map(|(state, polls, _)| (state, polls)).collect();
+        let changes: Vec<(JobState, u32)> = seen
+            .into_iter()
+            .filter(|(_, _, changed)| *changed)
+            .map(|(state, polls, _)| (state, polls))
+            .collect();
         assert_eq!(
             changes,
             [

@@ -42,14 +42,74 @@ impl Step {
     }
 }
 
-/// A step as written in a jobs file: `"running"`, `"success"`, `"drop"`, or an
-/// object such as `{"fail": "reason"}`, `{"http": 503}`,
+/// The longest `delay_ms` and `retry_after` a jobs file may ask for: ten minutes.
+const LONGEST_WAIT_MS: u64 = 10 * 60 * 1000;
+
+/// A jobs file's top-level object, entries in order, duplicates kept so
+/// that they can be refused (a JSON map would keep only the last).
+struct Entries(Vec<(String, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object from job id to a list of steps")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One step as written: `"running"`, `"success"`, `"drop"`, or an object
+/// with one key such as `{"fail": "reason"}`, `{"http": 503}`,
 /// `{"throttle": {"retry_after": 2}}`, `{"delay_ms": 1500}`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum WrittenStep {
-    Word(String),
-    Object(Step),
+fn written_step(value: &serde_json::Value) -> Result<Step, String> {
+    use serde_json::Value;
+    let number = |value: &Value, what: &str, range: std::ops::RangeInclusive<u64>| {
+        value
+            .as_u64()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| format!("{what} must be a whole number from {} to {}", range.start(), range.end()))
+    };
+    match value {
+        Value::String(word) => match word.as_str() {
+            "running" => Ok(Step::Running),
+            "success" => Ok(Step::Success),
+            "drop" => Ok(Step::Drop),
+            other => Err(format!("unknown step {other:?} (running, success, drop, or an object)")),
+        },
+        Value::Object(fields) if fields.len() == 1 => {
+            let (key, value) = fields.iter().next().expect("one field");
+            let text = || {
+                value.as_str().map(str::to_owned).ok_or_else(|| format!("{key} takes the reason as a string"))
+            };
+            match key.as_str() {
+                "fail" => Ok(Step::Fail(text()?)),
+                "partial" => Ok(Step::Partial(text()?)),
+                // A scripted answer is a fault: a success status would be a job answer without a body.
+                "http" => Ok(Step::Http(number(value, "http", 400..=599)? as u16)),
+                "throttle" => {
+                    let seconds =
+                        value.get("retry_after").ok_or("throttle takes {\"retry_after\": SECONDS}")?;
+                    Ok(Step::Throttle {
+                        retry_after: number(seconds, "retry_after", 0..=LONGEST_WAIT_MS / 1000)?,
+                    })
+                }
+                "delay_ms" => Ok(Step::DelayMs(number(value, "delay_ms", 0..=LONGEST_WAIT_MS)?)),
+                other => Err(format!("unknown step {other:?} (fail, partial, http, throttle, delay_ms)")),
+            }
+        }
+        _ => Err("a step is a word or an object with one key".to_owned()),
+    }
 }
 
 /// Per-id lifecycles. A script may also be set under the operation id of a
@@ -65,27 +125,30 @@ pub struct JobScripts {
 
 impl JobScripts {
     /// Reads a jobs file: a JSON object from job id to a list of steps.
+    /// Every problem names the job and the step: an unknown step, a value
+    /// out of range (`http` must be an error status, 400 to 599; waits at
+    /// most ten minutes), an id given twice, a job without steps.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let written: HashMap<String, Vec<WrittenStep>> =
-            serde_json::from_str(text).map_err(|e| format!("jobs file: {e}"))?;
+        let Entries(entries) = serde_json::from_str(text).map_err(|e| format!("jobs file: {e}"))?;
         let mut scripts = HashMap::new();
-        for (id, steps) in written {
+        for (id, steps) in entries {
+            let serde_json::Value::Array(steps) = steps else {
+                return Err(format!("jobs file: job {id:?}: expected a list of steps"));
+            };
             let steps = steps
-                .into_iter()
-                .map(|step| match step {
-                    WrittenStep::Object(step) => Ok(step),
-                    WrittenStep::Word(word) => match word.as_str() {
-                        "running" => Ok(Step::Running),
-                        "success" => Ok(Step::Success),
-                        "drop" => Ok(Step::Drop),
-                        other => Err(format!("jobs file: job {id:?}: unknown step {other:?}")),
-                    },
+                .iter()
+                .enumerate()
+                .map(|(index, step)| {
+                    written_step(step)
+                        .map_err(|e| format!("jobs file: job {id:?}, step {}: {step}: {e}", index + 1))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if steps.is_empty() {
                 return Err(format!("jobs file: job {id:?} has no steps"));
             }
-            scripts.insert(id, steps);
+            if scripts.insert(id.clone(), steps).is_some() {
+                return Err(format!("jobs file: job {id:?} is given twice"));
+            }
         }
         Ok(Self { scripts })
     }
@@ -151,5 +214,30 @@ mod tests {
         );
         assert!(JobScripts::from_json(r#"{"j": ["later"]}"#).unwrap_err().contains("unknown step"));
         assert!(JobScripts::from_json(r#"{"j": []}"#).is_err());
+    }
+
+    #[test]
+    fn jobs_files_are_refused_with_the_job_the_step_and_why() {
+        let refused = |text: &str| JobScripts::from_json(text).unwrap_err();
+        assert_eq!(
+            refused(r#"{"j": ["running", {"http": 200}]}"#),
+            r#"jobs file: job "j", step 2: {"http":200}: http must be a whole number from 400 to 599"#
+        );
+        assert!(refused(r#"{"j": [{"http": 999}]}"#).contains("from 400 to 599"));
+        assert!(
+            refused(r#"{"j": [{"throttle": {"retry_after": 18446744073709551615}}]}"#)
+                .contains("retry_after must be")
+        );
+        assert!(refused(r#"{"j": [{"delay_ms": -1}]}"#).contains("delay_ms must be"));
+        assert_eq!(
+            refused(r#"{"j": ["success"], "j": ["running"]}"#),
+            r#"jobs file: job "j" is given twice"#
+        );
+        assert_eq!(
+            refused(r#"{"j": [{"fail": 3}]}"#),
+            r#"jobs file: job "j", step 1: {"fail":3}: fail takes the reason as a string"#
+        );
+        assert!(refused(r#"{"j": "running"}"#).contains("expected a list of steps"));
+        assert!(refused("[1]").starts_with("jobs file: invalid type"), "{}", refused("[1]"));
     }
 }

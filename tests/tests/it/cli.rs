@@ -187,8 +187,14 @@ async fn wait_prints_each_change_then_the_final_answer() {
     // stderr is not a terminal here: one JSON line per change of state.
     let events: Vec<Value> = done.stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert_eq!(events.len(), 2, "one line per change of state: {}", done.stderr);
-    assert_eq!((events[0]["state"].as_str(), events[0]["status"].as_str()), (Some("running"), Some("InProgress")));
-    assert_eq!((events[1]["state"].as_str(), events[1]["status"].as_str()), (Some("succeeded"), Some("Success")));
+    assert_eq!(
+        (events[0]["state"].as_str(), events[0]["status"].as_str()),
+        (Some("running"), Some("InProgress"))
+    );
+    assert_eq!(
+        (events[1]["state"].as_str(), events[1]["status"].as_str()),
+        (Some("succeeded"), Some("Success"))
+    );
     let printed: Value = serde_json::from_str(&done.stdout).unwrap();
     assert_eq!(printed["TaskStatus"]["Status"], "Success");
 

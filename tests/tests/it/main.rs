@@ -2,6 +2,7 @@
 
 mod broken_specs;
 mod cli;
+mod command_line;
 mod diff_names;
 mod emulator;
 mod errors;

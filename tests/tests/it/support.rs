@@ -158,10 +158,20 @@ pub struct Outcome {
 
 /// Runs the `cloudjobs` command in-process with `args` and environment `vars`.
 pub fn run(args: &[String], vars: &BTreeMap<String, String>) -> Outcome {
+    run_at_home(args, vars, None)
+}
+
+/// Runs the `cloudjobs` command in-process with a home directory, where the
+/// vendors' CLI files are read.
+pub fn run_at_home(
+    args: &[String],
+    vars: &BTreeMap<String, String>,
+    home: Option<&std::path::Path>,
+) -> Outcome {
     let var = |name: &str| vars.get(name).cloned();
     let env = cloudjobs_cli::Environment {
         var: &var,
-        home: None,
+        home: home.map(std::path::Path::to_path_buf),
         stop: None,
         interactive: false,
         install_tracing: false,
