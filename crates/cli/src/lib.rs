@@ -909,6 +909,28 @@ async fn list(
     problem.map_or(Ok(()), |e| Err(Failure::from(e)))
 }
 
+/// The longest error message printed: a vendor's message is a line, not a file.
+const MESSAGE_LIMIT: usize = 2000;
+
+/// Text from a server made safe to print: control characters (terminal
+/// escape sequences among them) are shown escaped, and it is cut at
+/// [`MESSAGE_LIMIT`] characters.
+pub fn for_terminal(text: &str) -> String {
+    let mut shown = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == MESSAGE_LIMIT {
+            shown.push_str(&format!("… ({} characters in all)", text.chars().count()));
+            break;
+        }
+        if c.is_control() && c != '\n' {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
 /// Runs the command with `args` (program name first) and returns its exit code.
 pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let matches = match cli().try_get_matches_from(args) {
@@ -950,7 +972,7 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
         return match runtime.block_on(serve_mock(mock, env, stdout)) {
             Ok(()) => 0,
             Err(error) => {
-                let _ = writeln!(stderr, "error: {error}");
+                let _ = writeln!(stderr, "error: {}", for_terminal(&error.to_string()));
                 exit_code(&error)
             }
         };
@@ -958,7 +980,7 @@ pub fn run(args: Vec<OsString>, env: &Environment<'_>, stdout: &mut dyn Write, s
     match runtime.block_on(call(&matches, env, stdout, stderr)) {
         Ok(()) => 0,
         Err(failure) => {
-            let _ = writeln!(stderr, "error: {}", failure.message);
+            let _ = writeln!(stderr, "error: {}", for_terminal(&failure.message));
             failure.code
         }
     }

@@ -305,7 +305,11 @@ fn http_client(
     if let Some(read_timeout) = read_timeout {
         builder = builder.read_timeout(read_timeout);
     }
+    // Redirects are not followed: a signed request sent on to another
+    // address would carry its signature and token there. A 3xx is returned
+    // as an error with its status.
     builder
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(connect_timeout)
         .timeout(timeout)
         .user_agent(concat!("cloudjobs/", env!("CARGO_PKG_VERSION")))

@@ -342,6 +342,13 @@ where
         }
         let backoff = exponential_with_jitter(options.min_delay, options.max_delay, polls.saturating_sub(1))
             .max(options.min_delay);
+        // A server's hint that reaches past the deadline ends the wait now:
+        // waiting for it would only end at the deadline without another poll.
+        if let Some(hint) = hint
+            && Instant::now().checked_add(hint).is_none_or(|resume| resume >= deadline)
+        {
+            return Err(deadline_passed(last_state, last_error, last_answer, polls));
+        }
         let next = Instant::now().checked_add(backoff.max(hint.unwrap_or_default()));
         match next {
             Some(next) if next < deadline => tokio::time::sleep_until(next).await,

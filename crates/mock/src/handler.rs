@@ -112,7 +112,9 @@ impl State {
     fn fresh_nonce(&self, nonce: &str, now: i64, window: i64) -> bool {
         let mut guard = self.nonces.lock().unwrap();
         let SeenNonces { seen, order } = &mut *guard;
-        while order.front().is_some_and(|(at, _)| *at < now - window) || order.len() >= KEPT_NONCES {
+        while order.front().is_some_and(|(at, _)| *at < now.saturating_sub(window))
+            || order.len() >= KEPT_NONCES
+        {
             if let Some((_, old)) = order.pop_front() {
                 seen.remove(&old);
             }
@@ -212,7 +214,8 @@ fn authenticate(state: &State, protocol: &Protocol, parts: &RequestParts) -> Res
     let window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
     let signed_at =
         signed_at.ok_or_else(|| Refusal::MalformedAuthorization("no readable signing time".into()))?;
-    if (now - signed_at).abs() > window {
+    // Checked: a signing time is whatever the client sent, i64::MIN included.
+    if now.checked_sub(signed_at).is_none_or(|skew| skew.unsigned_abs() > window.unsigned_abs()) {
         return Err(Refusal::Expired(format!("Timestamp is {signed_at}, the server time is {now}.")));
     }
     if protocol.signing == Signing::Acs3HmacSha256 {

@@ -314,7 +314,15 @@ async fn answer(
             for (name, value) in headers {
                 response = response.header(name, value);
             }
-            Ok(response.body(Full::new(Bytes::from(body))).expect("statuses and headers here are valid"))
+            // A script given in code can ask for a status HTTP does not have
+            // (`Step::Http(1000)`): that is answered with a plain 500 saying so.
+            Ok(response.body(Full::new(Bytes::from(body))).unwrap_or_else(|e| {
+                let mut broken = hyper::Response::new(Full::new(Bytes::from(format!(
+                    "the emulator's script is invalid: {e}"
+                ))));
+                *broken.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+                broken
+            }))
         }
     }
 }

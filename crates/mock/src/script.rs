@@ -158,16 +158,21 @@ impl JobScripts {
         self.scripts.contains_key(id)
     }
 
-    /// Sets the life of job `id`.
+    /// Sets the life of job `id`; no steps at all gives it back the default life.
     pub fn set(&mut self, id: impl Into<String>, steps: Vec<Step>) {
-        self.scripts.insert(id.into(), steps);
+        let id = id.into();
+        if steps.is_empty() {
+            self.scripts.remove(&id);
+        } else {
+            self.scripts.insert(id, steps);
+        }
     }
 
     /// The step for poll number `poll` (0-based) of job `id`. After its script
     /// ends, a job keeps answering with its last step.
     pub fn step(&self, id: &str, poll: usize) -> Step {
-        if let Some(steps) = self.scripts.get(id) {
-            return steps[poll.min(steps.len() - 1)].clone();
+        if let Some(step) = self.scripts.get(id).and_then(|steps| steps.get(poll).or(steps.last())) {
+            return step.clone();
         }
         if poll < 2 {
             Step::Running

@@ -247,3 +247,54 @@ async fn a_jobs_file_with_a_bad_step_is_refused_with_its_place() {
         outcome.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_answers_end_cleanly() {
+    // A Retry-After no clock can add: no panic, the call ends with the vendor's error,
+    // and a wait ends at once instead of sleeping toward it.
+    let throttled = MockServer::start().await;
+    let body = json!({"Code": "Throttling.User", "Message": "slow down", "RequestId": "r"});
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(body)
+                .insert_header("retry-after", "18446744073709551615"),
+        )
+        .mount(&throttled)
+        .await;
+    let once = run_async(task_status(&throttled.uri(), &[]), alibaba()).await;
+    assert_eq!(once.code, cloudjobs_cli::EXIT_VENDOR, "{}", once.stderr);
+    let started = std::time::Instant::now();
+    let waited = run_async(task_status(&throttled.uri(), &["--wait", "--progress", "none"]), alibaba()).await;
+    assert_eq!(waited.code, cloudjobs_cli::EXIT_DEADLINE, "{}", waited.stderr);
+    assert!(waited.stderr.contains("Throttling.User"), "{}", waited.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    // A deadline no clock can add either.
+    let far =
+        run_async(task_status(&throttled.uri(), &["--wait", "--timeout", "500000000000years"]), alibaba())
+            .await;
+    assert_eq!(far.code, cloudjobs_cli::EXIT_DEADLINE, "{}", far.stderr);
+
+    // Escape sequences and a huge message from the server are printed escaped and cut.
+    let noisy = MockServer::start().await;
+    let message = format!("\u{1b}[2J\u{1b}]0;owned\u{7}{}", "x".repeat(100_000));
+    let body = json!({"Code": "Denied\u{1b}[31m", "Message": message, "RequestId": "r"});
+    Mock::given(any()).respond_with(ResponseTemplate::new(403).set_body_json(body)).mount(&noisy).await;
+    let shown = run_async(task_status(&noisy.uri(), &[]), alibaba()).await;
+    assert_eq!(shown.code, cloudjobs_cli::EXIT_VENDOR);
+    assert!(!shown.stderr.contains('\u{1b}') && !shown.stderr.contains('\u{7}'), "{:?}", &shown.stderr[..80]);
+    assert!(shown.stderr.contains("\\u{1b}[31m"), "{:?}", &shown.stderr[..80]);
+    assert!(shown.stderr.len() < 2_200, "bounded: {} bytes", shown.stderr.len());
+
+    // A redirect is not followed: the signed request goes nowhere else.
+    let elsewhere = MockServer::start().await;
+    let redirecting = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/", elsewhere.uri())))
+        .mount(&redirecting)
+        .await;
+    let redirected = run_async(task_status(&redirecting.uri(), &[]), alibaba()).await;
+    assert_eq!(redirected.code, cloudjobs_cli::EXIT_VENDOR, "{}", redirected.stderr);
+    assert!(redirected.stderr.contains("HTTP 307"), "{}", redirected.stderr);
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the signature stayed home");
+}

@@ -363,3 +363,44 @@ async fn client_settings_for_an_api_the_emulator_does_not_serve_are_an_error() {
     assert!(error.to_string().starts_with("the emulator serves no API named `alibaba-cloudso`"), "{error}");
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn hostile_requests_and_scripts_do_not_kill_the_emulator() {
+    let mut config = cloudjobs_mock::EmulatorConfig::new().apis(cloudjobs_cli::generated::APIS);
+    config.scripts.set("t-bad-status", vec![cloudjobs_mock::Step::Http(1000)]);
+    let emulator = cloudjobs_mock::Emulator::start(config).await.unwrap();
+    // A script with no steps is the default life, not a panic under the lock.
+    emulator.script("t-empty", vec![]);
+    let config =
+        || emulator.client_config("alibaba-cloudsso").unwrap().retry(cloudjobs_core::RetryPolicy::none());
+    // Creating a client installs the TLS provider the plain reqwest client below needs too.
+    let client = cloudjobs_alibaba_cloudsso::Client::with_config(config()).unwrap();
+    // A Tencent signing time at the end of i64 is refused, not a crash.
+    let refused = reqwest::Client::new()
+        .post(emulator.base_url())
+        .header("x-tc-action", "GetProvisioningTaskStatus")
+        .header("x-tc-version", "2021-03-31")
+        .header("x-tc-timestamp", i64::MIN.to_string())
+        .header(
+            "authorization",
+            "TC3-HMAC-SHA256 Credential=cloudjobs-mock-key/2021-01-01/organization/tc3_request, SignedHeaders=content-type;host, Signature=00",
+        )
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 200, "Tencent refuses with 200 and an error body");
+    let invalid =
+        client.get_task_status().directory_id("d").task_id("t-bad-status").send().await.unwrap_err();
+    let invalid = cloudjobs_core::CloudError::from(invalid);
+    assert!(
+        invalid.to_string().contains("script is invalid"),
+        "an impossible status is a 500 saying so: {invalid}"
+    );
+    let empty = client.get_task_status().directory_id("d").task_id("t-empty").send().await;
+    assert!(empty.is_ok(), "the emulator is alive and plays the default life: {empty:?}");
+    // What it recorded shows no credentials when printed.
+    let shown = format!("{:?}", emulator.requests());
+    assert!(shown.contains("<redacted>") && !shown.contains("Signature=00"), "{shown}");
+}

@@ -28,8 +28,10 @@ use sha2::{Digest, Sha256};
 /// with upper-case hex. All three HMAC schemes encode query strings this way.
 const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// What a signature covers, independent of any HTTP library.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a signature covers, independent of any HTTP library. Its `Debug`
+/// shows the headers that carry signatures, passwords and tokens as
+/// `<redacted>` (see [`is_secret_header`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct RequestParts {
     /// Upper-case method.
     pub method: String,
@@ -41,6 +43,32 @@ pub struct RequestParts {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
+}
+
+/// Whether a header's value is a secret or proves one: `Authorization` (a
+/// signature, a Basic password, a bearer token) and the vendors' token headers.
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "authorization" || name.ends_with("-token") || name.ends_with("security-token")
+}
+
+impl std::fmt::Debug for RequestParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (name.as_str(), if is_secret_header(name) { "<redacted>" } else { value.as_str() })
+            })
+            .collect();
+        f.debug_struct("RequestParts")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 impl RequestParts {

@@ -125,6 +125,15 @@ fn cli_profile(
     Ok(Some((credentials, field("region_id"), format!("{shown} profile {name:?}"))))
 }
 
+/// A value of Alibaba's `credentials.ini` as its credentials library reads
+/// it: cut at the first `#` (a comment), then trimmed. Python's configparser,
+/// which Tencent's and Huawei's SDKs use, keeps a `#`, and so do they here.
+fn alibaba_ini_value(section: &ini::Properties, key: &str) -> Option<String> {
+    ini_value(section, key)
+        .and_then(|v| Some(v.split('#').next()?.trim().to_owned()))
+        .filter(|v| !v.is_empty())
+}
+
 /// Reads one section of Alibaba's `credentials.ini`: `None` when the file or the section is not there.
 fn ini_profile(
     sources: &Sources<'_>,
@@ -139,13 +148,13 @@ fn ini_profile(
     let profile = named.unwrap_or("default");
     let Some(section) = ini_section(&path, profile)? else { return Ok(None) };
     let shown = shown_path(&path, sources.home);
-    let kind = ini_value(&section, "type").unwrap_or_default();
+    let kind = alibaba_ini_value(&section, "type").unwrap_or_default();
     if kind != "access_key" {
         return Err(CloudError::configuration(format!(
             "profile [{profile}] of {shown} has type {kind:?}; only access_key is supported"
         )));
     }
-    match (ini_value(&section, "access_key_id"), ini_value(&section, "access_key_secret")) {
+    match (alibaba_ini_value(&section, "access_key_id"), alibaba_ini_value(&section, "access_key_secret")) {
         (Some(id), Some(secret)) => {
             Ok(Some((Credentials::access_key(id, secret), format!("{shown} [{profile}]"))))
         }
@@ -354,7 +363,7 @@ impl VendorRules for Alibaba {
                 400,
                 "Throttling.User".into(),
                 "Request was denied due to user flow control.".into(),
-                vec![("x-acs-retry-after".to_owned(), (seconds * 1000).to_string())],
+                vec![("x-acs-retry-after".to_owned(), seconds.saturating_mul(1000).to_string())],
             ),
             Refusal::Conflict(conflict) => (
                 conflict.status,

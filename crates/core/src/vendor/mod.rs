@@ -334,10 +334,7 @@ pub(crate) fn request_id() -> String {
 /// A value from a credentials file without a trailing `# comment`, as
 /// Alibaba's tools read them (the other vendors' files have no such values).
 pub(crate) fn ini_value(section: &ini::Properties, key: &str) -> Option<String> {
-    section
-        .get(key)
-        .map(|v| v.split('#').next().unwrap_or_default().trim().to_owned())
-        .filter(|v| !v.is_empty())
+    section.get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Sets header `name` (lower-case) of a request, or says why `value` cannot be sent.
@@ -556,13 +553,13 @@ mod tests {
         std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
         std::fs::write(
             home.path().join(".tencentcloud/credentials"),
-            "[default]\nsecret_id = tid\nsecret_key = tkey\n",
+            "[default]\nsecret_id = tid\nsecret_key = tk#ey\n",
         )
         .unwrap();
         std::fs::create_dir_all(home.path().join(".huaweicloud")).unwrap();
         std::fs::write(
             home.path().join(".huaweicloud/credentials"),
-            "[basic]\nak = wrong\nsk = wrong\n[global]\nak = hak\nsk = hsk\ndomain_id = dom\n",
+            "[basic]\nak = wrong\nsk = wrong\n[global]\nak = hak\nsk = hs#k\ndomain_id = dom\n",
         )
         .unwrap();
         let none = lookup(&[]);
@@ -573,11 +570,12 @@ mod tests {
         );
         assert_eq!(
             Credentials::from_sources(Vendor::Tencent, &none, h).unwrap(),
-            Credentials::access_key("tid", "tkey")
+            Credentials::access_key("tid", "tk#ey"),
+            "a `#` belongs to a Tencent secret"
         );
         assert_eq!(
             Credentials::from_sources(Vendor::Huawei, &none, h).unwrap(),
-            Credentials::access_key("hak", "hsk").with_domain_id("dom")
+            Credentials::access_key("hak", "hs#k").with_domain_id("dom")
         );
         let other = lookup(&[("ALIBABA_CLOUD_PROFILE", "other")]);
         let error = Credentials::from_sources(Vendor::Alibaba, &other, h).unwrap_err();
