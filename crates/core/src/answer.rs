@@ -227,6 +227,18 @@ pub(crate) fn transport_message(error: &(dyn std::error::Error + 'static)) -> St
     excerpt(parts.join(": ").as_bytes(), TRANSPORT_MESSAGE_LIMIT)
 }
 
+/// The answer-limit error in a body error's causes, if it is one.
+fn too_large(error: &reqwest::Error) -> Option<&crate::hooks::AnswerTooLarge> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(found) = cause.downcast_ref::<crate::hooks::AnswerTooLarge>() {
+            return Some(found);
+        }
+        source = cause.source();
+    }
+    None
+}
+
 /// The rustls error inside a cause, if it is one. rustls reaches here inside
 /// `io::Error`s (one in another), whose `source` skips what they wrap.
 fn tls_error<'e>(mut cause: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
@@ -287,6 +299,10 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
         match error {
             P::InvalidRequest(message) => Self::new(ErrorKind::InvalidRequest, message),
             P::Custom(message) => Self::configuration(message),
+            P::ResponseBodyError(e) if too_large(&e).is_some() => {
+                let message = too_large(&e).map(ToString::to_string).unwrap_or_default();
+                Self::new(ErrorKind::InvalidResponse, message)
+            }
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
                 let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
                 let connect_failed = e.is_connect();

@@ -29,6 +29,10 @@ pub type AnswerObserver = Arc<dyn Fn(&Answer<'_>) + Send + Sync>;
 
 /// How long to wait for a TCP and TLS connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest answer a client reads, unless configured: 16 MiB, far above
+/// any job answer, far below what would hurt.
+pub const DEFAULT_ANSWER_LIMIT: usize = 16 * 1024 * 1024;
+
 /// How long a whole request may take, unless configured.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -45,6 +49,7 @@ pub struct ClientConfig {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     pub(crate) observer: Option<AnswerObserver>,
+    answer_limit: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -58,6 +63,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("observer", &self.observer.is_some())
+            .field("answer_limit", &self.answer_limit)
             .finish_non_exhaustive()
     }
 }
@@ -131,6 +137,19 @@ impl ClientConfig {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// The largest answer to read (default [`DEFAULT_ANSWER_LIMIT`]); a
+    /// larger one ends the call with an [`ErrorKind::InvalidResponse`](crate::ErrorKind)
+    /// naming the limit, without being read further.
+    pub fn answer_limit(mut self, bytes: usize) -> Self {
+        self.answer_limit = Some(bytes);
+        self
+    }
+
+    /// The answer limit in force.
+    pub fn configured_answer_limit(&self) -> usize {
+        self.answer_limit.unwrap_or(DEFAULT_ANSWER_LIMIT)
     }
 
     /// The retry policy in force.

@@ -163,12 +163,80 @@ struct Buffered {
     body: bytes::Bytes,
 }
 
+/// An answer larger than the client's limit: the error the body of the
+/// response handed to the generated code fails with, which
+/// [`CloudError`](crate::CloudError) recognises.
+#[derive(Debug)]
+pub(crate) struct AnswerTooLarge {
+    pub(crate) limit: usize,
+}
+
+impl std::fmt::Display for AnswerTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the answer is larger than the client's limit of {} bytes (ClientConfig::answer_limit)",
+            self.limit
+        )
+    }
+}
+
+impl std::error::Error for AnswerTooLarge {}
+
+/// A body that fails at once with [`AnswerTooLarge`].
+struct FailingBody(Option<AnswerTooLarge>);
+
+impl http_body::Body for FailingBody {
+    type Data = bytes::Bytes;
+    type Error = AnswerTooLarge;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, AnswerTooLarge>>> {
+        std::task::Poll::Ready(self.0.take().map(Err))
+    }
+}
+
+/// The response the generated code gets for an answer over the limit: the
+/// status and headers as they came, and a body that fails when read.
+fn too_large(
+    status: u16,
+    version: http::Version,
+    headers: &reqwest::header::HeaderMap,
+    limit: usize,
+) -> reqwest::Response {
+    let mut builder = http::Response::builder().status(status).version(version);
+    for (name, value) in headers {
+        if name != reqwest::header::CONTENT_LENGTH {
+            builder = builder.header(name, value);
+        }
+    }
+    let body = reqwest::Body::wrap(FailingBody(Some(AnswerTooLarge { limit })));
+    reqwest::Response::from(builder.body(body).expect("status and headers come from a valid response"))
+}
+
 impl Buffered {
-    async fn read(response: reqwest::Response) -> reqwest::Result<Self> {
+    /// Reads a whole answer of at most `limit` bytes; a longer one is
+    /// returned as the response the generated code then fails to read.
+    async fn read(
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> reqwest::Result<Result<Self, reqwest::Response>> {
         let (status, version, headers) =
             (response.status().as_u16(), response.version(), response.headers().clone());
-        let body = response.bytes().await?;
-        Ok(Self { status, version, headers, body })
+        let over = |length: usize| length > limit;
+        if response.content_length().is_some_and(|length| usize::try_from(length).map_or(true, over)) {
+            return Ok(Err(too_large(status, version, &headers, limit)));
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await? {
+            if over(body.len().saturating_add(chunk.len())) {
+                return Ok(Err(too_large(status, version, &headers, limit)));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Ok(Self { status, version, headers, body: body.freeze() }))
     }
 
     /// Rebuilds a response with another status or body, keeping the headers.
@@ -215,7 +283,11 @@ pub async fn execute(
             let mut request = request;
             sign(protocol, config, &mut request);
             let sent = tokio::time::Instant::now();
-            let answer = Buffered::read(http.execute(request).await?).await?;
+            let answer =
+                match Buffered::read(http.execute(request).await?, config.configured_answer_limit()).await? {
+                    Ok(answer) => answer,
+                    Err(too_large) => return Ok(too_large),
+                };
             observe(config, operation_id, 1, &answer, sent.elapsed());
             return Ok(present(protocol, &answer));
         };
@@ -226,15 +298,24 @@ pub async fn execute(
         let outcome = match http.execute(attempt).await {
             // A success needs no second look, unless the vendor sends errors as
             // successes or someone observes the raw answers.
+            // With a length within the limit, since the generated code reads it whole.
             Ok(response)
                 if response.status().is_success()
+                    && response.content_length().is_some_and(|length| {
+                        usize::try_from(length).is_ok_and(|length| length <= config.configured_answer_limit())
+                    })
                     && config.observer.is_none()
                     && !tracing::enabled!(tracing::Level::DEBUG)
                     && !vendor::rules(protocol.error_envelope).errors_in_successes() =>
             {
                 return Ok(response);
             }
-            Ok(response) => Buffered::read(response).await,
+            Ok(response) => match Buffered::read(response, config.configured_answer_limit()).await {
+                Ok(Ok(answer)) => Ok(answer),
+                // Too large: not worth another attempt, and not to be read.
+                Ok(Err(too_large)) => return Ok(too_large),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         match &outcome {

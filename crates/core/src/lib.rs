@@ -21,8 +21,8 @@ pub mod waiter;
 
 pub use answer::{CallOutput, ResponseExt, is_transient_answer, retry_after};
 pub use config::{
-    Answer, AnswerObserver, ClientConfig, Connection, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    resolve_endpoint,
+    Answer, AnswerObserver, ClientConfig, Connection, DEFAULT_ANSWER_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, resolve_endpoint,
 };
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};

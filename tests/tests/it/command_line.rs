@@ -298,3 +298,22 @@ async fn hostile_answers_end_cleanly() {
     assert!(redirected.stderr.contains("HTTP 307"), "{}", redirected.stderr);
     assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the signature stayed home");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_over_the_limit_is_a_typed_error_naming_it() {
+    let server = MockServer::start().await;
+    let huge = vec![b' '; cloudjobs_core::DEFAULT_ANSWER_LIMIT + 1];
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .mount(&server)
+        .await;
+    for extra in [&[][..], &["--raw"][..]] {
+        let outcome = run_async(task_status(&server.uri(), extra), alibaba()).await;
+        assert_eq!(outcome.code, cloudjobs_cli::EXIT_INVALID_RESPONSE, "{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("larger than the client's limit of 16777216 bytes"),
+            "{extra:?}: {}",
+            outcome.stderr
+        );
+    }
+}
