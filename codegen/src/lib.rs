@@ -13,6 +13,7 @@ mod lint;
 mod model;
 mod open_enum;
 mod read;
+mod readme;
 mod rules;
 mod rust_type;
 
@@ -25,6 +26,7 @@ pub use emit::cli_registry;
 pub use error::{Segment, SpecError, SpecPath};
 pub use lint::lint;
 pub use model::{CheckedOperation, CheckedParam, CheckedSpec, Location};
+pub use readme::crate_readme;
 
 use crate::error::Problems;
 

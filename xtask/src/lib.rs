@@ -2,6 +2,7 @@
 //! the generated files. The generation itself is `cloudjobs_codegen::generate`.
 
 mod bench_build;
+pub mod release;
 
 pub use bench_build::{Measured, bench_build};
 
@@ -73,7 +74,7 @@ impl fmt::Display for RegenError {
             }
             Self::MissingCliDependency(name) => write!(
                 f,
-                "crates/cli/Cargo.toml lacks the line `cloudjobs-{name} = {{ path = \"../{name}\" }}`, \
+                "crates/cli/Cargo.toml lacks the line `cloudjobs-{name} = {{ path = \"../{name}\", version = \"0.1.0\" }}`, \
                  which the `cloudjobs` command needs to call {name}"
             ),
             Self::WrongVendorFeature { name, expected, found } => write!(
@@ -162,10 +163,33 @@ pub fn generate(root: &Path, api: &Api) -> Result<String, RegenError> {
 
 /// The dependency line on the runtime that API `name`'s crate needs: only the
 /// feature of its spec's vendor, so that it builds only that vendor's signer.
-fn runtime_dependency(vendor: cloudjobs_codegen::extensions::Vendor) -> String {
+/// The TLS features follow the client crate's own, so the default features
+/// are off here; the version is the runtime's own, for publishing.
+fn runtime_dependency(
+    root: &Path,
+    vendor: cloudjobs_codegen::extensions::Vendor,
+) -> Result<String, RegenError> {
     let feature =
         serde_json::to_value(vendor).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    format!("cloudjobs-core = {{ path = \"../core\", features = [\"{feature}\"] }}")
+    let version = package_version(root, "core")?;
+    Ok(format!(
+        "cloudjobs-core = {{ path = \"../core\", version = \"{version}\", default-features = false, features = [\"{feature}\"] }}"
+    ))
+}
+
+/// The `version` of `crates/NAME/Cargo.toml`'s package.
+pub fn package_version(root: &Path, name: &str) -> Result<String, RegenError> {
+    let path = Path::new("crates").join(name).join("Cargo.toml");
+    let manifest = fs::read_to_string(root.join(&path)).map_err(|e| RegenError::Io(path.clone(), e))?;
+    let version = manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("version = \"")?.strip_suffix('"').map(str::to_owned));
+    version.ok_or_else(|| {
+        RegenError::Io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "no `version = \"...\"` line"),
+        )
+    })
 }
 
 /// Checks that `crates/NAME/Cargo.toml` turns on the runtime feature of the
@@ -173,7 +197,7 @@ fn runtime_dependency(vendor: cloudjobs_codegen::extensions::Vendor) -> String {
 /// else would check before a call fails at run time.
 fn check_vendor_feature(root: &Path, api: &Api, spec_text: &str) -> Result<(), RegenError> {
     let checked = cloudjobs_codegen::check(&spec_name(api), spec_text).map_err(RegenError::Spec)?;
-    let expected = runtime_dependency(checked.protocol.vendor);
+    let expected = runtime_dependency(root, checked.protocol.vendor)?;
     let manifest_path = Path::new("crates").join(&api.name).join("Cargo.toml");
     let manifest = fs::read_to_string(root.join(&manifest_path))
         .map_err(|e| RegenError::Io(manifest_path.clone(), e))?;
@@ -233,6 +257,11 @@ pub fn regen(root: &Path, names: &[String], check: bool) -> Result<Report, Regen
             Err(e) => return Err(RegenError::Io(api.generated.clone(), e)),
         };
         fresh.push((api.generated.clone(), committed, text));
+        let readme_path = Path::new("crates").join(&api.name).join("README.md");
+        let readme = cloudjobs_codegen::crate_readme(&api.name, &spec_name(api), &spec_text)
+            .map_err(RegenError::Spec)?;
+        let committed = fs::read_to_string(root.join(&readme_path)).ok();
+        fresh.push((readme_path, committed, readme));
     }
     // The command's registry lists every API, so it is checked on every run.
     if root.join("crates/cli/Cargo.toml").is_file() {
@@ -264,7 +293,9 @@ pub fn regen(root: &Path, names: &[String], check: bool) -> Result<Report, Regen
 /// Writes through a temporary file and a rename, so an interrupted run never
 /// leaves a half-written generated file behind.
 fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let temporary = path.with_extension("rs.tmp");
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
     fs::write(&temporary, text)?;
     fs::rename(&temporary, path)
 }
@@ -280,11 +311,11 @@ pub fn lint_all(root: &Path) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenE
     Ok(found)
 }
 
-fn spec_name(api: &Api) -> String {
+pub(crate) fn spec_name(api: &Api) -> String {
     api.spec.to_string_lossy().replace('\\', "/")
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     let output = std::process::Command::new("git")
         .args(args)
         .current_dir(root)

@@ -35,6 +35,17 @@ enum Command {
     },
     /// Check every spec against the project's conventions.
     Lint,
+    /// State the version each client crate needs since its last release (tag
+    /// cloudjobs-NAME-vX.Y.Z) from its graded spec diff, and fill the
+    /// Unreleased section of its CHANGELOG.md.
+    Release {
+        /// APIs to look at (the file names under specs/, without .yaml); all when none.
+        names: Vec<String>,
+        /// Write nothing; exit 1 naming each crate whose version is lower than its changes need
+        /// (and the runtime, when cargo-semver-checks is installed and finds a break).
+        #[arg(long)]
+        check: bool,
+    },
     /// Measure a clean build of an app on one client crate beside one on aws-sdk-sso + aws-config.
     BenchBuild,
 }
@@ -64,6 +75,7 @@ fn main() -> ExitCode {
         Command::Regen { names, check } => regen(&root, &names, check),
         Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
         Command::Lint => lint(&root),
+        Command::Release { names, check } => release(&root, &names, check),
         Command::BenchBuild => bench_build(&root),
     }
 }
@@ -116,6 +128,53 @@ fn diff(root: &std::path::Path, base: Option<String>, format: Format, fail_on: O
         Some(FailOn::Any) if any => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,
     }
+}
+
+fn release(root: &std::path::Path, names: &[String], check: bool) -> ExitCode {
+    let plans = match xtask::release::plans(root, names) {
+        Ok(plans) => plans,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = false;
+    for plan in &plans {
+        let released = match &plan.released {
+            Some((tag, _)) => format!("since {tag}"),
+            None => "never released".to_owned(),
+        };
+        match (plan.problem(), plan.needed()) {
+            (Some(problem), _) => {
+                eprintln!("error: {problem}");
+                failed = true;
+            }
+            (None, Some(needed)) => {
+                println!("{} {}: {released}, changes need {needed}: ok", plan.crate_name, plan.current)
+            }
+            (None, None) => println!("{} {}: {released}, no spec change", plan.crate_name, plan.current),
+        }
+    }
+    if names.is_empty() {
+        match xtask::release::check_runtime(root) {
+            Ok(Some(note)) => eprintln!("note: {note}"),
+            Ok(None) => {}
+            Err(report) => {
+                eprintln!("error: {report}");
+                failed = true;
+            }
+        }
+    }
+    if !check {
+        match xtask::release::write_changelogs(root, &plans) {
+            Ok(written) => written.iter().for_each(|path| eprintln!("wrote {path}")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn lint(root: &std::path::Path) -> ExitCode {

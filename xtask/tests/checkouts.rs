@@ -18,8 +18,11 @@ fn scratch_checkout(parent: &Path, label: &str, api: &str, vendor: &str) -> Path
     fs::create_dir_all(root.join("xtask")).unwrap();
     fs::create_dir_all(root.join("crates").join(api).join("src")).unwrap();
     fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
-    let manifest =
-        format!("[dependencies]\ncloudjobs-core = {{ path = \"../core\", features = [\"{vendor}\"] }}\n");
+    fs::create_dir_all(root.join("crates/core")).unwrap();
+    fs::write(root.join("crates/core/Cargo.toml"), "[package]\nversion = \"0.1.0\"\n").unwrap();
+    let manifest = format!(
+        "[dependencies]\ncloudjobs-core = {{ path = \"../core\", version = \"0.1.0\", default-features = false, features = [\"{vendor}\"] }}\n"
+    );
     fs::write(root.join("crates").join(api).join("Cargo.toml"), manifest).unwrap();
     fs::copy(
         this_checkout().join("specs").join(format!("{api}.yaml")),
@@ -108,7 +111,7 @@ fn a_client_crate_with_another_vendors_feature_fails_the_check_and_nothing_is_wr
                 "crates/tencent-organization/Cargo.toml must depend on the runtime with its spec's vendor"
             ) && stderr.contains(r#"features = ["tencent"]"#)
                 && stderr
-                    .contains(r#"(found `cloudjobs-core = { path = "../core", features = ["alibaba"] }`)"#),
+                    .contains(r#"(found `cloudjobs-core = { path = "../core", version = "0.1.0", default-features = false, features = ["alibaba"] }`)"#),
             "{stderr}"
         );
         assert!(!generated(&checkout, "tencent-organization").exists(), "{args:?} wrote the generated file");

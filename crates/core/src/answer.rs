@@ -239,15 +239,22 @@ fn too_large(error: &reqwest::Error) -> Option<&crate::hooks::AnswerTooLarge> {
     None
 }
 
-/// The rustls error inside a cause, if it is one. rustls reaches here inside
+/// What rustls says, if a cause is a rustls error. rustls reaches here inside
 /// `io::Error`s (one in another), whose `source` skips what they wrap.
-fn tls_error<'e>(mut cause: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+#[cfg(feature = "rustls-ring")]
+fn tls_error(mut cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     loop {
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
-            return Some(tls);
+            return Some(tls.to_string());
         }
         cause = cause.downcast_ref::<std::io::Error>()?.get_ref()?;
     }
+}
+
+/// Without rustls, TLS errors come from the system's library in its own words.
+#[cfg(not(feature = "rustls-ring"))]
+fn tls_error(_: &(dyn std::error::Error + 'static)) -> Option<String> {
+    None
 }
 
 /// A transport error as a line without its URL, for traces: what failed,
@@ -390,7 +397,7 @@ mod tests {
         assert!(!CloudError::configuration("no credentials").is_retryable());
     }
 }
-#[cfg(test)]
+#[cfg(all(test, feature = "rustls-ring"))]
 mod transport_tests {
     /// TLS spoken to a server that answers in plain HTTP says so.
     #[tokio::test]

@@ -312,13 +312,15 @@ pub fn resolve_endpoint(
 }
 
 /// An HTTP client on rustls with the ring provider, the lighter of rustls's two
-/// providers to build. Installing the provider fails harmlessly when the
-/// application already chose one.
+/// providers to build (feature `rustls-ring`, the default), or on the
+/// system's TLS (feature `native-tls`). Installing the provider fails
+/// harmlessly when the application already chose one.
 fn http_client(
     connect_timeout: Duration,
     read_timeout: Option<Duration>,
     timeout: Duration,
 ) -> Result<reqwest::Client, CloudError> {
+    #[cfg(feature = "rustls-ring")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder();
     if let Some(read_timeout) = read_timeout {

@@ -404,8 +404,10 @@ fn workspace_with(broken_spec: &str) -> tempfile::TempDir {
         fs::write(scratch.path().join(format!("specs/{name}.yaml")), spec).unwrap();
         let src = scratch.path().join(format!("crates/{name}/src"));
         fs::create_dir_all(&src).unwrap();
-        let manifest = "[dependencies]\ncloudjobs-core = { path = \"../core\", features = [\"alibaba\"] }\n";
+        let manifest = "[dependencies]\ncloudjobs-core = { path = \"../core\", version = \"0.1.0\", default-features = false, features = [\"alibaba\"] }\n";
         fs::write(scratch.path().join(format!("crates/{name}/Cargo.toml")), manifest).unwrap();
+        fs::create_dir_all(scratch.path().join("crates/core")).unwrap();
+        fs::write(scratch.path().join("crates/core/Cargo.toml"), "[package]\nversion = \"0.1.0\"\n").unwrap();
         fs::write(src.join("generated.rs"), "// committed\n").unwrap();
     }
     scratch

@@ -74,12 +74,18 @@ fn scratch_workspace() -> tempfile::TempDir {
         fs::copy(root.join("crates").join(&api.name).join("Cargo.toml"), crate_dir.join("Cargo.toml"))
             .unwrap();
         fs::copy(root.join(&api.generated), scratch.path().join(&api.generated)).unwrap();
+        fs::copy(crate_dir_of(&root, &api.name).join("README.md"), crate_dir.join("README.md")).unwrap();
     }
     fs::create_dir_all(scratch.path().join("crates/cli/src")).unwrap();
-    for file in ["crates/cli/Cargo.toml", xtask::CLI_REGISTRY] {
+    fs::create_dir_all(scratch.path().join("crates/core")).unwrap();
+    for file in ["crates/cli/Cargo.toml", "crates/core/Cargo.toml", xtask::CLI_REGISTRY] {
         fs::copy(root.join(file), scratch.path().join(file)).unwrap();
     }
     scratch
+}
+
+fn crate_dir_of(root: &std::path::Path, name: &str) -> std::path::PathBuf {
+    root.join("crates").join(name)
 }
 
 #[test]

@@ -51,7 +51,7 @@ fn add_sixth_api(root: &Path) {
     let lib = fs::read_to_string(root.join("crates/alibaba-cloudsso/src/lib.rs")).unwrap();
     fs::write(crate_dir.join("src/lib.rs"), lib.replace("```no_run", "```ignore")).unwrap();
     let cli = fs::read_to_string(root.join("crates/cli/Cargo.toml")).unwrap();
-    let line = format!("cloudjobs-{SIXTH} = {{ path = \"../{SIXTH}\" }}\n");
+    let line = format!("cloudjobs-{SIXTH} = {{ path = \"../{SIXTH}\", version = \"0.1.0\" }}\n");
     fs::write(
         root.join("crates/cli/Cargo.toml"),
         cli.replacen("clap.workspace", &format!("{line}clap.workspace"), 1),
@@ -59,7 +59,14 @@ fn add_sixth_api(root: &Path) {
     .unwrap();
     let report = xtask::regen(root, &[], false).unwrap_or_else(|e| panic!("{e}"));
     let written: Vec<String> = report.changed.iter().map(|(path, _)| path.display().to_string()).collect();
-    assert_eq!(written, [format!("crates/{SIXTH}/src/generated.rs"), xtask::CLI_REGISTRY.to_owned()]);
+    assert_eq!(
+        written,
+        [
+            format!("crates/{SIXTH}/src/generated.rs"),
+            format!("crates/{SIXTH}/README.md"),
+            xtask::CLI_REGISTRY.to_owned()
+        ]
+    );
 }
 
 #[test]
