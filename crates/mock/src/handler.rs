@@ -27,6 +27,8 @@ pub(crate) struct State {
     nonces: Mutex<SeenNonces>,
     pub(crate) requests: Mutex<VecDeque<crate::RecordedRequest>>,
     pub(crate) sequence: std::sync::atomic::AtomicU64,
+    /// Requests answered or being answered, refused ones included.
+    pub(crate) received: std::sync::atomic::AtomicU64,
 }
 
 /// How many Alibaba nonces the emulator remembers for replay detection: all of
@@ -101,6 +103,7 @@ impl State {
             nonces: Mutex::new(SeenNonces::default()),
             requests: Mutex::new(VecDeque::new()),
             sequence: std::sync::atomic::AtomicU64::new(0),
+            received: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -110,7 +113,7 @@ impl State {
 
     /// Whether a signature nonce is new; nonces older than the signing window are forgotten.
     fn fresh_nonce(&self, nonce: &str, now: i64, window: i64) -> bool {
-        let mut guard = self.nonces.lock().unwrap();
+        let mut guard = self.nonces.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let SeenNonces { seen, order } = &mut *guard;
         while order.front().is_some_and(|(at, _)| *at < now.saturating_sub(window))
             || order.len() >= KEPT_NONCES
@@ -127,20 +130,38 @@ impl State {
     }
 
     fn next_step(&self, api: &str, id: &str) -> Step {
-        let poll = self.polls.lock().unwrap().next((api.to_owned(), id.to_owned()));
-        self.scripts.lock().unwrap().step(id, poll)
+        let poll = self
+            .polls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .next((api.to_owned(), id.to_owned()));
+        self.scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).step(id, poll)
     }
 
     /// The step job `id` is at, without counting a poll: what a list shows.
     pub(crate) fn current_step(&self, api: &str, id: &str) -> Step {
         let job = (api.to_owned(), id.to_owned());
-        let polls = self.polls.lock().unwrap().counts.get(&job).copied().unwrap_or(0);
-        self.scripts.lock().unwrap().step(id, polls.saturating_sub(1))
+        let polls = self
+            .polls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .counts
+            .get(&job)
+            .copied()
+            .unwrap_or(0);
+        self.scripts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .step(id, polls.saturating_sub(1))
     }
 
     /// Starts job `id` of `api` afresh: its next poll is its first.
     pub(crate) fn restart(&self, api: &str, id: &str) {
-        self.polls.lock().unwrap().counts.remove(&(api.to_owned(), id.to_owned()));
+        self.polls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .counts
+            .remove(&(api.to_owned(), id.to_owned()));
     }
 }
 
@@ -409,7 +430,15 @@ pub(crate) fn example(operation: &Operation) -> Value {
 }
 
 /// The whole path of one request.
-pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
+///
+/// `authenticated` is called once the request is known to come from the
+/// accepted credentials, before any scripted delay: what a caller does not
+/// sign is never kept.
+pub(crate) async fn handle(
+    state: &State,
+    parts: RequestParts,
+    authenticated: impl FnOnce(&RequestParts),
+) -> Answer {
     let Route { api, protocol, operation, path_args } = match route(state, &parts) {
         Ok(found) => found,
         Err((vendor, refusal)) => return refuse(vendor, &refusal),
@@ -417,13 +446,15 @@ pub(crate) async fn handle(state: &State, parts: RequestParts) -> Answer {
     if let Err(refusal) = authenticate(state, protocol, &parts) {
         return refuse(protocol.vendor, &refusal);
     }
+    authenticated(&parts);
     let args = match arguments(operation, &parts, path_args) {
         Ok(args) => args,
         Err(refusal) => return refuse(protocol.vendor, &refusal),
     };
     if let Some(start) = &operation.start {
         // A script under the operation's id plays faults before its answers (see `JobScripts`).
-        if state.scripts.lock().unwrap().has(operation.operation_id) {
+        if state.scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).has(operation.operation_id)
+        {
             let mut step = state.next_step(api, operation.operation_id);
             while let Some(delay) = step.delay() {
                 tokio::time::sleep(delay).await;

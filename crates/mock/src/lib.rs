@@ -64,6 +64,9 @@ pub struct EmulatorConfig {
     pub secret: String,
     /// Job lifecycles.
     pub scripts: JobScripts,
+    /// How long a connection may take to send a request's head or stay idle
+    /// (default [`HEAD_TIMEOUT`]).
+    pub head_timeout: std::time::Duration,
     apis: Vec<(String, &'static Protocol)>,
 }
 
@@ -74,6 +77,7 @@ impl Default for EmulatorConfig {
             key_id: DEFAULT_KEY_ID.to_owned(),
             secret: DEFAULT_SECRET.to_owned(),
             scripts: JobScripts::default(),
+            head_timeout: HEAD_TIMEOUT,
             apis: Vec::new(),
         }
     }
@@ -124,7 +128,7 @@ impl Emulator {
         let address = listener.local_addr()?;
         let state = Arc::new(State::new(config.apis, config.key_id, config.secret, config.scripts));
         let (shutdown, stopped) = watch::channel(false);
-        let server = tokio::spawn(serve(listener, state.clone(), stopped));
+        let server = tokio::spawn(serve(listener, state.clone(), stopped, config.head_timeout));
         Ok(Self { address, state, shutdown, server: Some(server) })
     }
 
@@ -167,13 +171,25 @@ impl Emulator {
 
     /// Sets the life of job `id` from now on.
     pub fn script(&self, id: &str, steps: Vec<Step>) {
-        self.state.scripts.lock().unwrap().set(id, steps);
+        self.state.scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).set(id, steps);
     }
 
-    /// The requests received so far (the most recent 10,000, so that a long run
+    /// How many requests it has answered or is answering, refused ones
+    /// included (those are counted, not kept).
+    pub fn received(&self) -> u64 {
+        self.state.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The signed requests received so far (the most recent 10,000, so that a long run
     /// stays within constant memory).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state.requests.lock().unwrap().iter().cloned().collect()
+        self.state
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Stops the server and waits until it no longer accepts connections.
@@ -191,22 +207,46 @@ impl Drop for Emulator {
     }
 }
 
-async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut stopped: watch::Receiver<bool>,
+    head_timeout: std::time::Duration,
+) {
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        // At the limit, new connections wait in the listen queue.
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => permit,
+            _ = stopped.changed() => return,
+        };
+        let Ok(permit) = permit else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = stopped.changed() => return,
         };
-        let Ok((stream, _)) = accepted else { continue };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors, say: try again a little later, not in a busy loop.
+                tracing::warn!("cannot accept a connection: {error}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
         let state = state.clone();
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
+            let _permit = permit;
             let service = service_fn(move |request| {
                 let state = state.clone();
                 async move { answer(&state, request).await }
             });
-            let connection =
-                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(head_timeout)
+                .max_buf_size(MAX_REQUEST_HEAD)
+                .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
                 _ = stopped.changed() => {}
@@ -266,12 +306,53 @@ fn log_answer(method: &str, path: &str, outcome: &Answer) {
     }
 }
 
+/// The largest request body the emulator reads: every request of these APIs
+/// is a few kilobytes, and a larger one is refused before it is kept.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+/// The most a request's head (request line and headers) may take.
+pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
+/// How long a connection may take to send a request's head, or stay idle between requests.
+pub const HEAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The most connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// A plain refusal before any vendor is known: the body was too large.
+fn too_large() -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::new(Full::new(Bytes::from(format!(
+        "the request body is larger than the emulator's limit of {MAX_REQUEST_BODY} bytes"
+    ))));
+    *response.status_mut() = hyper::StatusCode::PAYLOAD_TOO_LARGE;
+    response
+}
+
 async fn answer(
     state: &State,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
+    state.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (head, body) = request.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    let declared =
+        head.headers.get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BODY as u64) {
+        tracing::info!(
+            "{} {} -> 413 refused: body of {} bytes",
+            head.method,
+            head.uri.path(),
+            declared.unwrap_or(0)
+        );
+        return Ok(too_large());
+    }
+    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => {
+            tracing::info!(
+                "{} {} -> 413 refused: body over the limit or cut off",
+                head.method,
+                head.uri.path()
+            );
+            return Ok(too_large());
+        }
+    };
     let target = head.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
     let headers = head
         .headers
@@ -281,16 +362,16 @@ async fn answer(
         })
         .collect();
     let parts = RequestParts::from_target(head.method.as_str(), &target, headers, body);
-    // Recorded on arrival, so that a request held back by a delay is visible;
-    // its status is filled in once it is answered.
     let sequence = state.sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    {
-        let mut requests = state.requests.lock().unwrap();
+    // Recorded once authenticated, before any scripted delay, so that a request
+    // held back is visible; its status is filled in once it is answered.
+    let record = |parts: &RequestParts| {
+        let mut requests = state.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if requests.len() == KEPT_REQUESTS {
             requests.pop_front();
         }
         requests.push_back(RecordedRequest { parts: parts.clone(), status: None, sequence });
-    }
+    };
     // RPC requests all go to `/`: their action header says what was asked.
     let action = cloudjobs_core::vendor::ALL
         .iter()
@@ -299,11 +380,16 @@ async fn answer(
         .map(|(_, action)| format!(" {action}"))
         .unwrap_or_default();
     let (method, path) = (parts.method.clone(), format!("{}{action}", parts.path));
-    let outcome = handler::handle(state, parts).await;
+    let outcome = handler::handle(state, parts, record).await;
     log_answer(&method, &path, &outcome);
     if let Answer::Respond { status, .. } = &outcome
-        && let Some(recorded) =
-            state.requests.lock().unwrap().iter_mut().rev().find(|r| r.sequence == sequence)
+        && let Some(recorded) = state
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter_mut()
+            .rev()
+            .find(|r| r.sequence == sequence)
     {
         recorded.status = Some(*status);
     }

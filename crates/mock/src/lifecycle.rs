@@ -102,7 +102,7 @@ fn replace_at(value: &mut Value, segments: &[&str], fresh: &mut dyn FnMut(&Value
 
 impl State {
     fn remember(&self, job: StartedJob) {
-        let mut started = self.started.lock().unwrap();
+        let mut started = self.started.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if started.len() == KEPT_STARTED {
             started.pop_front();
         }
@@ -127,10 +127,10 @@ pub(crate) fn start_answer(
         .unwrap_or_default();
     if let Some(conflict) = start.conflict {
         let conflicting = if conflict.until_removed {
-            let resources = state.resources.lock().unwrap();
+            let resources = state.resources.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             resources.iter().any(|r| r.api == api && r.created_by == operation.operation_id && r.key == key)
         } else {
-            let started = state.started.lock().unwrap().clone();
+            let started = state.started.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
             started.iter().any(|job| {
                 job.api == api
                     && job.started_by == operation.operation_id
@@ -145,7 +145,11 @@ pub(crate) fn start_answer(
     if let Some(param) = start.removes
         && let Some(id) = args.get(param).and_then(Value::as_str)
     {
-        state.resources.lock().unwrap().retain(|r| !(r.api == api && r.id_field == param && r.id == id));
+        state
+            .resources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|r| !(r.api == api && r.id_field == param && r.id == id));
     }
     let word = ending(args);
     let mut body = example(operation);
@@ -200,7 +204,7 @@ pub(crate) fn start_answer(
             .filter(|v| v.is_object())
             .cloned()
             .collect();
-        let mut resources = state.resources.lock().unwrap();
+        let mut resources = state.resources.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for (index, id) in created.into_iter().enumerate() {
             if resources.len() == KEPT_STARTED {
                 resources.pop_front();
@@ -255,8 +259,14 @@ pub(crate) fn list_answer(
         .and_then(|token| token.strip_prefix("cj-"))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    let started: Vec<StartedJob> =
-        state.started.lock().unwrap().iter().filter(|job| job.api == api).cloned().collect();
+    let started: Vec<StartedJob> = state
+        .started
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .filter(|job| job.api == api)
+        .cloned()
+        .collect();
     let mut items = Vec::new();
     for job in &started {
         let Some(model) = protocol.operation(job.follow).and_then(|op| op.job) else { continue };
@@ -275,8 +285,14 @@ pub(crate) fn list_answer(
         }
         items.push(item);
     }
-    let resources: Vec<Resource> =
-        state.resources.lock().unwrap().iter().filter(|r| r.api == api).cloned().collect();
+    let resources: Vec<Resource> = state
+        .resources
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .filter(|r| r.api == api)
+        .cloned()
+        .collect();
     for resource in resources.iter().filter(|r| template.get(&r.id_field).is_some()) {
         let mut item = template.clone();
         if let (Some(item), Some(fields)) = (item.as_object_mut(), resource.fields.as_object()) {

@@ -404,3 +404,55 @@ async fn hostile_requests_and_scripts_do_not_kill_the_emulator() {
     let shown = format!("{:?}", emulator.requests());
     assert!(shown.contains("<redacted>") && !shown.contains("Signature=00"), "{shown}");
 }
+
+#[tokio::test]
+async fn the_emulator_bounds_what_it_reads_and_keeps_only_signed_requests() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = cloudjobs_mock::EmulatorConfig::new().apis(cloudjobs_cli::generated::APIS);
+    config.head_timeout = std::time::Duration::from_millis(500);
+    let emulator = cloudjobs_mock::Emulator::start(config).await.unwrap();
+    let signed = cloudjobs_alibaba_cloudsso::Client::with_config(
+        emulator.client_config("alibaba-cloudsso").unwrap().retry(cloudjobs_core::RetryPolicy::none()),
+    )
+    .unwrap();
+    let plain = reqwest::Client::new();
+
+    // A body over the limit is refused before it is read or kept.
+    let huge = plain
+        .post(emulator.base_url())
+        .body(vec![b'x'; cloudjobs_mock::MAX_REQUEST_BODY + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    // Unsigned requests, large or not, are answered and forgotten.
+    for _ in 0..20 {
+        let unsigned = plain
+            .post(emulator.base_url())
+            .header("x-acs-action", "GetTaskStatus")
+            .header("x-acs-version", "2021-05-15")
+            .body(vec![b'x'; 512 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert!(unsigned.status().is_client_error(), "{}", unsigned.status());
+    }
+    assert!(emulator.requests().is_empty(), "nothing unsigned is kept");
+    // A head larger than the limit is refused by the HTTP layer.
+    let long_header = plain
+        .get(emulator.base_url())
+        .header("x-filler", "y".repeat(cloudjobs_mock::MAX_REQUEST_HEAD))
+        .send()
+        .await;
+    assert!(long_header.map(|r| r.status().as_u16()).unwrap_or(431) == 431, "an oversized head is refused");
+    // A connection that never sends its head is closed at the head timeout.
+    let mut silent = tokio::net::TcpStream::connect(emulator.address()).await.unwrap();
+    let mut buffer = [0u8; 256];
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), silent.read(&mut buffer)).await;
+    assert!(closed.is_ok(), "the silent connection is closed, not kept open");
+    let _ = silent.write_all(b"late").await;
+    // And a signed request is still answered, and kept.
+    let answered = signed.get_task_status().directory_id("d").task_id("t-1").send().await;
+    assert!(answered.is_ok(), "{answered:?}");
+    assert_eq!(emulator.requests().len(), 1);
+}
