@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::read::locate_line;
+use crate::read::{Token, locate_in, tokens};
 
 /// One step on the way from a document's root to the value a message is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,26 +96,37 @@ impl std::error::Error for SpecError {}
 pub(crate) struct Problems<'a> {
     file: &'a str,
     text: &'a str,
+    /// The text's tokens, read once: a spec with thousands of problems must
+    /// not be read again for each.
+    tokens: std::cell::OnceCell<Vec<Token<'a>>>,
     pub(crate) found: Vec<SpecError>,
 }
 
+/// The most problems kept per spec. Only the first in document order is
+/// reported, and a hostile spec can have hundreds of thousands; past this
+/// many, the first is taken among those kept.
+const KEPT_PROBLEMS: usize = 100;
+
 impl<'a> Problems<'a> {
     pub(crate) fn new(file: &'a str, text: &'a str) -> Self {
-        Self { file, text, found: Vec::new() }
+        Self { file, text, tokens: std::cell::OnceCell::new(), found: Vec::new() }
     }
 
     pub(crate) fn error(&self, path: &SpecPath, message: impl Into<String>) -> SpecError {
+        let tokens = self.tokens.get_or_init(|| tokens(self.text));
         SpecError {
             file: self.file.to_owned(),
-            line: locate_line(self.text, path),
+            line: locate_in(tokens, path),
             path: path.clone(),
             message: message.into(),
         }
     }
 
     pub(crate) fn push(&mut self, path: &SpecPath, message: impl Into<String>) {
-        let error = self.error(path, message);
-        self.found.push(error);
+        if self.found.len() < KEPT_PROBLEMS {
+            let error = self.error(path, message);
+            self.found.push(error);
+        }
     }
 
     /// The first problem in document order, if any: one clear message beats a

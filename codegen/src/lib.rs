@@ -11,6 +11,7 @@ mod error;
 pub mod extensions;
 mod lint;
 mod model;
+mod names;
 mod open_enum;
 mod read;
 mod readme;

@@ -61,13 +61,13 @@ fn yaml_to_json(value: &serde_yaml::Value, path: &SpecPath, p: &Problems) -> Res
 /// One indentation-significant token of a block-style YAML line: a `- ` item
 /// marker or the text after it. A line `  - name: x` yields a marker at indent 2
 /// and `name: x` at indent 4, which is how YAML itself nests them.
-struct Token<'t> {
+pub(crate) struct Token<'t> {
     line: usize,
     indent: usize,
     text: &'t str,
 }
 
-fn tokens(text: &str) -> Vec<Token<'_>> {
+pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     for (number, raw) in text.lines().enumerate() {
         let trimmed = raw.trim_start();
@@ -106,12 +106,17 @@ fn is_key_line(text: &str, key: &str) -> bool {
 /// Finds the line of the value at `path` in block-style YAML text. It follows
 /// the path as far as the text allows and returns the deepest line it reached,
 /// so a path into a flow-style value (`{a: 1}`) still points at its line.
+#[cfg(test)]
 pub(crate) fn locate_line(text: &str, path: &SpecPath) -> Option<usize> {
+    locate_in(&tokens(text), path)
+}
+
+/// [`locate_line`] on the text's tokens, read once per spec by [`Problems`].
+pub(crate) fn locate_in(tokens: &[Token<'_>], path: &SpecPath) -> Option<usize> {
     if path.0.is_empty() {
         // A problem with the whole document is reported at its first line.
         return Some(1);
     }
-    let tokens = tokens(text);
     let (mut start, mut end) = (0usize, tokens.len());
     let mut parent_indent: Option<usize> = None;
     let mut best = None;
