@@ -144,7 +144,7 @@ impl CallOutput {
         let mut bytes = Vec::new();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| CloudError::new(ErrorKind::Transport, e.to_string()))?;
-            if bytes.len() + chunk.len() > FILE_LIMIT {
+            if bytes.len().saturating_add(chunk.len()) > FILE_LIMIT {
                 return Err(CloudError::new(
                     ErrorKind::InvalidResponse,
                     format!("the file is larger than {FILE_LIMIT} bytes, the most a call by name reads"),
@@ -279,13 +279,16 @@ pub(crate) fn describe_transport(error: &reqwest::Error) -> String {
 /// replaced by `***@`. Works on text that does not parse as a URL too, since
 /// that is when an error message shows it.
 pub fn without_userinfo(url: &str) -> String {
-    let (scheme, rest) = match url.find("://") {
-        Some(at) => url.split_at(at + 3),
-        None => ("", url),
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    match authority.rsplit_once('@') {
+        Some((_, host)) => {
+            let after_authority = rest.get(authority.len()..).unwrap_or_default();
+            format!("{scheme}***@{host}{after_authority}")
+        }
         None => url.to_owned(),
     }
 }

@@ -275,7 +275,7 @@ pub async fn execute(
     let mutates = protocol.operation_named(operation_id).is_some_and(|op| op.mutates);
     let policy = config.retry_policy();
     let started = tokio::time::Instant::now();
-    let mut retry = 0;
+    let mut retry: u32 = 0;
     loop {
         // Bodies here are in-memory JSON, so a request can always be cloned;
         // should one not be, it is sent once.
@@ -292,7 +292,8 @@ pub async fn execute(
             return Ok(present(protocol, &answer));
         };
         sign(protocol, config, &mut attempt);
-        let last = retry + 1 >= policy.max_attempts;
+        let attempt_number = retry.saturating_add(1);
+        let last = attempt_number >= policy.max_attempts;
         let (method, shown_url) = (attempt.method().clone(), shown_url(attempt.url()));
         let sent = tokio::time::Instant::now();
         let outcome = match http.execute(attempt).await {
@@ -320,10 +321,12 @@ pub async fn execute(
         };
         match &outcome {
             Ok(answer) => {
-                trace_attempt(protocol, operation_id, &method, &shown_url, retry + 1, Ok(answer), sent);
-                observe(config, operation_id, retry + 1, answer, sent.elapsed());
+                trace_attempt(protocol, operation_id, &method, &shown_url, attempt_number, Ok(answer), sent);
+                observe(config, operation_id, attempt_number, answer, sent.elapsed());
             }
-            Err(e) => trace_attempt(protocol, operation_id, &method, &shown_url, retry + 1, Err(e), sent),
+            Err(e) => {
+                trace_attempt(protocol, operation_id, &method, &shown_url, attempt_number, Err(e), sent)
+            }
         }
         let hint = match &outcome {
             Ok(answer)
@@ -344,13 +347,13 @@ pub async fn execute(
             {
                 tracing::info!(
                     service = protocol.service,
-                    attempt = retry + 1,
+                    attempt = attempt_number,
                     ?wait,
                     failure = %outcome.as_ref().map(|a| a.status.to_string()).unwrap_or_else(crate::answer::describe_transport),
                     "retrying a transient failure"
                 );
                 tokio::time::sleep(wait).await;
-                retry += 1;
+                retry = attempt_number;
             }
             (Ok(answer), _) => return Ok(present(protocol, &answer)),
             (Err(e), _) => return Err(e),

@@ -6,6 +6,14 @@
 //! signing and error envelopes live here, once for all crates; each vendor's
 //! signer is behind a cargo feature of the vendor's name.
 
+// No input may panic the runtime: arithmetic is checked or saturating, indexing
+// goes through `get`, and nothing unwraps. An `expect` states an invariant the
+// code itself establishes, in its message; tests may do as they please.
+#![cfg_attr(
+    not(test),
+    deny(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)
+)]
+
 mod answer;
 pub mod client;
 mod config;

@@ -61,7 +61,7 @@ where
                 return Ok(None);
             }
             if let Some(item) = walk.buffered.pop_front() {
-                walk.yielded += 1;
+                walk.yielded = walk.yielded.saturating_add(1);
                 return Ok(Some((item, walk)));
             }
             if walk.finished {
@@ -81,7 +81,7 @@ where
                 args.insert(model.next_token.to_owned(), token.clone());
             }
             let page = (walk.call)(args).await?;
-            walk.pages += 1;
+            walk.pages = walk.pages.saturating_add(1);
             let Some(model) = model else {
                 walk.finished = true;
                 walk.buffered.push_back(page.body);

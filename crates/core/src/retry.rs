@@ -45,8 +45,8 @@ impl RetryPolicy {
 /// `base * 2^step`, capped at `max`, then a random point in its upper half.
 pub fn exponential_with_jitter(base: Duration, max: Duration, step: u32) -> Duration {
     let full = base.saturating_mul(2u32.saturating_pow(step.min(30))).min(max);
-    let half = full / 2;
-    half + half.mul_f64(random_unit())
+    let half = full.checked_div(2).unwrap_or_default();
+    half.saturating_add(half.mul_f64(random_unit()))
 }
 
 /// A uniform random number in [0, 1).

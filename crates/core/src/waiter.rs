@@ -270,7 +270,7 @@ where
 {
     let started = Instant::now();
     // A timeout too long to add is no deadline at all.
-    let deadline = started.checked_add(options.timeout).unwrap_or_else(|| started + FAR_FUTURE);
+    let deadline = deadline_after(started, options.timeout);
     let mut location: Option<String> = None;
     let mut last_state: Option<JobState> = None;
     let mut last_error: Option<CloudError> = None;
@@ -362,6 +362,16 @@ where
 
 /// Stands in for a deadline that cannot be represented: about thirty years.
 const FAR_FUTURE: Duration = Duration::from_secs(60 * 60 * 24 * 365 * 30);
+
+/// `start + timeout`, or about thirty years on when that cannot be represented
+/// (`--timeout 500000000000years`).
+pub(crate) fn deadline_after(start: Instant, timeout: Duration) -> Instant {
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "thirty years after now fits every clock tokio runs on"
+    )]
+    start.checked_add(timeout).unwrap_or_else(|| start + FAR_FUTURE)
+}
 
 /// Matches a `Location` URL against the paths an operation is served at and
 /// returns the path parameters it names: following `Location` means polling
@@ -514,7 +524,7 @@ where
 {
     let operation = protocol.require(operation_id).map_err(WaitError::Call)?;
     let (follow, jobs) = started_jobs(protocol, operation, args, output).map_err(WaitError::Call)?;
-    let deadline = Instant::now() + options.timeout;
+    let deadline = deadline_after(Instant::now(), options.timeout);
     let mut finals = Vec::new();
     for job in jobs {
         let remaining =

@@ -59,8 +59,9 @@ impl PollCounts {
     /// The 0-based number of this poll of `job`.
     fn next(&mut self, job: (String, String)) -> usize {
         if let Some(count) = self.counts.get_mut(&job) {
-            *count += 1;
-            return *count - 1;
+            let this = *count;
+            *count = count.saturating_add(1);
+            return this;
         }
         if self.order.len() == KEPT_JOBS
             && let Some(oldest) = self.order.pop_front()
@@ -313,19 +314,29 @@ fn arguments(
     Ok(args)
 }
 
+/// The first of a spec's state words; the spec rules require one, and an
+/// empty list gives an empty word rather than a panic.
+pub(crate) fn first(words: &[&'static str]) -> &'static str {
+    words.first().copied().unwrap_or_default()
+}
+
 /// Sets the value at a JSON pointer, creating objects on the way.
 pub(crate) fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
     let mut current = target;
     let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
-        let last = i == segments.len() - 1;
+        let last = i == segments.len().saturating_sub(1);
         current = match current {
             Value::Array(items) => {
-                let index: usize = segment.parse().unwrap_or(0);
+                // Pointers come from specs; an index past 1000 is taken as the last item.
+                let index: usize = segment.parse::<usize>().unwrap_or(0).min(1000);
                 while items.len() <= index {
                     items.push(Value::Object(Default::default()));
                 }
-                &mut items[index]
+                match items.get_mut(index) {
+                    Some(item) => item,
+                    None => return,
+                }
             }
             other => {
                 if !other.is_object() {
@@ -367,18 +378,18 @@ fn job_answer(
     }
     let http_status = job.status == "http-status";
     let (value, status) = match step {
-        Step::Running => (job.running[0], 200),
-        Step::Success => (job.succeeded[0], 200),
+        Step::Running => (first(job.running), 200),
+        Step::Success => (first(job.succeeded), 200),
         // A failure is a failed state word, or an ended job whose failure field is set (Oracle).
         // An API that documents neither cannot report a failure: its job stays running.
         Step::Fail(_) => match (job.failed.first(), job.failure_field) {
             (Some(word), _) => (*word, 200),
-            (None, Some(_)) => (job.succeeded[0], 200),
-            (None, None) => (job.running[0], 200),
+            (None, Some(_)) => (first(job.succeeded), 200),
+            (None, None) => (first(job.running), 200),
         },
         // A partial success is a partial state word, or an ended job whose partial field lists
         // items (Oracle); an API that documents neither reports a success.
-        Step::Partial(_) => (job.partial.first().copied().unwrap_or(job.succeeded[0]), 200),
+        Step::Partial(_) => (job.partial.first().copied().unwrap_or(first(job.succeeded)), 200),
         _ => unreachable!("faults are answered before the job's body is built"),
     };
     let mut headers = Vec::new();

@@ -26,6 +26,14 @@
 //! # }
 //! ```
 
+// No input may panic the emulator: arithmetic is checked or saturating, indexing
+// goes through `get`, and nothing unwraps. An `expect` states an invariant the
+// code itself establishes, in its message; tests may do as they please.
+#![cfg_attr(
+    not(test),
+    deny(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)
+)]
+
 mod handler;
 mod lifecycle;
 mod script;

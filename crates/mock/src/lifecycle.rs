@@ -14,7 +14,7 @@ use cloudjobs_core::vendor::Refusal;
 use cloudjobs_core::{ListModel, Operation, Protocol, StartModel};
 use serde_json::Value;
 
-use crate::handler::{State, example, set_pointer};
+use crate::handler::{State, example, first, set_pointer};
 use crate::script::Step;
 use crate::vendor::{Answer, respond_ok};
 
@@ -65,11 +65,18 @@ fn ending(args: &BTreeMap<String, Value>) -> &'static str {
 
 /// A fresh job id shaped like `template` (the spec example's id): its
 /// leading word and separator kept (`t-`, `async_`), the rest random; an
+/// Sets a string field of an object; a template that is not an object is left as it is.
+fn set_field(item: &mut Value, key: &str, value: &str) {
+    if let Some(map) = item.as_object_mut() {
+        map.insert(key.to_owned(), Value::String(value.to_owned()));
+    }
+}
+
 /// all-digit template gives a number (Oracle's job ids).
 fn new_id(template: Option<&str>, sequence: u64) -> String {
     let template = template.unwrap_or("job-");
     if !template.is_empty() && template.chars().all(|c| c.is_ascii_digit()) {
-        return (90_000 + sequence).to_string();
+        return 90_000u64.saturating_add(sequence).to_string();
     }
     let prefix: String = match template.find(['-', '_']) {
         Some(at) if at <= 12 => template[..=at].to_owned(),
@@ -78,7 +85,11 @@ fn new_id(template: Option<&str>, sequence: u64) -> String {
     let mut bytes = [0u8; 10];
     let _ = getrandom::fill(&mut bytes);
     let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let random: String = bytes.iter().map(|b| alphabet[usize::from(*b) % alphabet.len()] as char).collect();
+    let random: String = bytes
+        .iter()
+        .filter_map(|b| alphabet.get(usize::from(*b).checked_rem(alphabet.len())?))
+        .map(|c| char::from(*c))
+        .collect();
     format!("{prefix}{random}")
 }
 
@@ -272,16 +283,16 @@ pub(crate) fn list_answer(
         let Some(model) = protocol.operation(job.follow).and_then(|op| op.job) else { continue };
         let Some(id_key) = model.id_param.filter(|key| template.get(key).is_some()) else { continue };
         let mut item = template.clone();
-        item[id_key] = Value::String(job.id.clone());
+        set_field(&mut item, id_key, &job.id);
         let status_key = model.status.rsplit('/').next().unwrap_or_default();
         if item.get(status_key).is_some() {
             let word = match state.current_step(api, &job.id) {
-                Step::Success => model.succeeded[0],
-                Step::Fail(_) => model.failed.first().copied().unwrap_or(model.running[0]),
-                Step::Partial(_) => model.partial.first().copied().unwrap_or(model.succeeded[0]),
-                _ => model.running[0],
+                Step::Success => first(model.succeeded),
+                Step::Fail(_) => model.failed.first().copied().unwrap_or(first(model.running)),
+                Step::Partial(_) => model.partial.first().copied().unwrap_or(first(model.succeeded)),
+                _ => first(model.running),
             };
-            item[status_key] = Value::String(word.to_owned());
+            set_field(&mut item, status_key, word);
         }
         items.push(item);
     }
@@ -302,11 +313,11 @@ pub(crate) fn list_answer(
                 }
             }
         }
-        item[resource.id_field.as_str()] = Value::String(resource.id.clone());
+        set_field(&mut item, &resource.id_field, &resource.id);
         items.push(item);
     }
     let page: Vec<Value> = items.iter().skip(offset).take(page_size).cloned().collect();
-    let next = offset + page.len();
+    let next = offset.saturating_add(page.len());
     set_pointer(&mut body, list.items, Value::Array(page));
     let token = if next < items.len() { Value::String(format!("cj-{next}")) } else { Value::Null };
     if token.is_null() {

@@ -139,8 +139,9 @@ impl JobScripts {
                 .iter()
                 .enumerate()
                 .map(|(index, step)| {
-                    written_step(step)
-                        .map_err(|e| format!("jobs file: job {id:?}, step {}: {step}: {e}", index + 1))
+                    written_step(step).map_err(|e| {
+                        format!("jobs file: job {id:?}, step {}: {step}: {e}", index.saturating_add(1))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if steps.is_empty() {

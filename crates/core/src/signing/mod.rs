@@ -119,7 +119,9 @@ pub fn rfc3986(text: &str) -> String {
 pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<(String, String)> = query.iter().map(|(n, v)| (rfc3986(n), rfc3986(v))).collect();
     pairs.sort();
-    let mut out = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    let mut out = String::with_capacity(
+        pairs.iter().map(|(n, v)| n.len().saturating_add(v.len()).saturating_add(2)).sum(),
+    );
     for (name, value) in &pairs {
         if !out.is_empty() {
             out.push('&');
@@ -142,7 +144,8 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// `char` at a time, which was a tenth of a signature's cost.
 pub(crate) fn hex_of(digest: &[u8]) -> String {
     let mut buffer = [0u8; 64];
-    let out = &mut buffer[..digest.len() * 2];
+    // A digest longer than 32 bytes (none here) would fall back to the general encoder.
+    let Some(out) = buffer.get_mut(..digest.len().saturating_mul(2)) else { return hex::encode(digest) };
     hex::encode_to_slice(digest, out).expect("the buffer is twice the digest");
     String::from_utf8(out.to_vec()).expect("hex digits are ASCII")
 }

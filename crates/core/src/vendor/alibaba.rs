@@ -35,7 +35,7 @@ fn flatten(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
         Value::Null => {}
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                flatten(&format!("{name}.{}", index + 1), item, out);
+                flatten(&format!("{name}.{}", index.saturating_add(1)), item, out);
             }
         }
         Value::Object(fields) => {
