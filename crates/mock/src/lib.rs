@@ -182,6 +182,23 @@ impl Emulator {
         self.state.scripts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).set(id, steps);
     }
 
+    /// Answers one request given as parts, without a connection: what a
+    /// connection to the emulator would get, for fuzzing its request handling.
+    /// `None` when a script drops the connection.
+    pub async fn respond(
+        &self,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Option<(u16, Vec<u8>)> {
+        let parts = RequestParts::from_target(method, target, headers, body);
+        match handler::handle(&self.state, parts, |_| {}).await {
+            Answer::Respond { status, body, .. } => Some((status, body)),
+            Answer::Drop => None,
+        }
+    }
+
     /// How many requests it has answered or is answering, refused ones
     /// included (those are counted, not kept).
     pub fn received(&self) -> u64 {

@@ -7,6 +7,7 @@ mod diff_names;
 mod emulator;
 mod errors;
 mod freshness;
+mod fuzz_replay;
 mod generator_fixtures;
 mod lifecycle;
 mod responses;
