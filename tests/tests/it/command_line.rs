@@ -317,3 +317,33 @@ async fn an_answer_over_the_limit_is_a_typed_error_naming_it() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deeply_nested_field_nobody_reads_does_not_hide_the_answer() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let body = format!(
+        r#"{{"Response": {{"TaskStatus": {{"TaskId": "t-1", "Status": "Success", "NewVendorField": {deep}}}, "RequestId": "r-1"}}}}"#
+    );
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+    let args = strings(&[
+        "tencent-organization",
+        "get-provisioning-task-status",
+        "--zone-id",
+        "z-1",
+        "--task-id",
+        "t-1",
+        "--endpoint",
+        &server.uri(),
+        "--query",
+        "TaskStatus.Status",
+        "-o",
+        "text",
+    ]);
+    let outcome = run_async(args, credential_env("tencent-organization", "id", "secret")).await;
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(outcome.stdout, "Success\n");
+}

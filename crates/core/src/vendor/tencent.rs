@@ -96,12 +96,25 @@ impl VendorRules for Tencent {
     /// status the specs declare for it), with the real status kept aside.
     /// A body that is not the envelope is handed on untouched, so that
     /// decoding reports it.
+    /// The envelope's content is cut out of the answer as it is, without
+    /// building a JSON tree: an answer is copied once, and a deeply nested
+    /// field nobody reads is skipped, not refused for its depth.
     fn present(&self, status: u16, body: &[u8]) -> Option<Presented> {
-        let inner = serde_json::from_slice::<Value>(body)
-            .ok()
-            .and_then(|mut value| value.get_mut(ENVELOPE).map(Value::take))?;
-        let unwrapped = serde_json::to_vec(&inner).expect("a JSON value always serializes");
-        Some(if inner.get("Error").is_some() {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow, rename = "Response")]
+            response: &'a serde_json::value::RawValue,
+        }
+        #[derive(serde::Deserialize)]
+        struct ErrorProbe {
+            #[serde(rename = "Error")]
+            error: Option<serde::de::IgnoredAny>,
+        }
+        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+        let unwrapped = envelope.response.get().as_bytes().to_vec();
+        let is_error =
+            serde_json::from_slice::<ErrorProbe>(&unwrapped).is_ok_and(|probe| probe.error.is_some());
+        Some(if is_error {
             Presented { status: 400, body: unwrapped, original_status: Some(status) }
         } else {
             Presented { status, body: unwrapped, original_status: None }
