@@ -353,6 +353,15 @@ fn check_schemas(document: &Value, problems: &mut Problems) {
     for (path, schema, named) in schemas(document) {
         unknown_keys(schema, &path, SCHEMA_KEYS, problems);
         let kind = schema.get("type").and_then(Value::as_str);
+        // progenitor stops with `todo!` on any other type.
+        if let Some(written) = schema.get("type")
+            && !matches!(kind, Some("string" | "integer" | "number" | "boolean" | "array" | "object"))
+        {
+            problems.push(
+                &path.key("type"),
+                format!("`type` {written} is not one of string, integer, number, boolean, array, object"),
+            );
+        }
         if kind == Some("integer") {
             match schema.get("format").and_then(Value::as_str) {
                 Some("int32" | "int64") => {}
