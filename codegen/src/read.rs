@@ -123,7 +123,7 @@ pub(crate) fn locate_in(tokens: &[Token<'_>], path: &SpecPath) -> Option<usize> 
     for segment in &path.0 {
         let child_indent =
             tokens[start..end].iter().find(|t| parent_indent.is_none_or(|p| t.indent > p)).map(|t| t.indent);
-        let Some(child_indent) = child_indent else { return best };
+        let Some(child_indent) = child_indent else { return best.or(Some(1)) };
         let found = match segment {
             Segment::Key(key) => {
                 (start..end).find(|&i| tokens[i].indent == child_indent && is_key_line(tokens[i].text, key))
@@ -132,7 +132,7 @@ pub(crate) fn locate_in(tokens: &[Token<'_>], path: &SpecPath) -> Option<usize> 
                 .filter(|&i| tokens[i].indent == child_indent && tokens[i].text == "-")
                 .nth(*index),
         };
-        let Some(found) = found else { return best };
+        let Some(found) = found else { return best.or(Some(1)) };
         best = Some(tokens[found].line);
         parent_indent = Some(child_indent);
         start = found + 1;
@@ -142,7 +142,8 @@ pub(crate) fn locate_in(tokens: &[Token<'_>], path: &SpecPath) -> Option<usize> 
             break;
         }
     }
-    best
+    // A key missing at the top level is a problem of the whole document.
+    best.or(Some(1))
 }
 
 fn path_from_serde(path: &serde_path_to_error::Path) -> SpecPath {
