@@ -3,10 +3,7 @@
 //! committed corpus (`tests/tests/it/fuzz_replay.rs`). Each takes any bytes
 //! and must return without panicking, whatever they are.
 
-use std::path::Path;
-
 use cloudjobs_core::vendor::{self, Sources};
-use cloudjobs_core::{Credentials, Vendor};
 use serde_json::Value;
 
 /// A spec's text: generation gives code or an error with a line. An error
@@ -85,7 +82,6 @@ pub fn credentials(data: &[u8]) {
             let _ = vendor::rules(vendor).find_settings(&sources);
         }
     }
-    let _ = Credentials::from_sources(Vendor::Alibaba, &no_variables, Some(Path::new("/nonexistent")));
 }
 
 /// A request as lines: `METHOD TARGET`, then `name: value` headers, a blank

@@ -116,14 +116,13 @@ fn release_tags(root: &Path, crate_name: &str) -> Result<Vec<(String, Version)>,
 /// Where each API crate in `names` (all when empty) stands against its last release.
 pub fn plans(root: &Path, names: &[String]) -> Result<Vec<Plan>, String> {
     let all = crate::apis(root).map_err(|e| e.to_string())?;
-    let mut plans = Vec::new();
-    for api in all.iter().filter(|api| names.is_empty() || names.contains(&api.name)) {
-        plans.push(plan(root, api)?);
-    }
     if let Some(unknown) = names.iter().find(|name| !all.iter().any(|api| &api.name == *name)) {
         return Err(format!("no spec named `{unknown}` (specs/{unknown}.yaml)"));
     }
-    Ok(plans)
+    all.iter()
+        .filter(|api| names.is_empty() || names.contains(&api.name))
+        .map(|api| plan(root, api))
+        .collect()
 }
 
 fn plan(root: &Path, api: &Api) -> Result<Plan, String> {

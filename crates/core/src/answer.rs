@@ -117,13 +117,11 @@ pub struct CallOutput {
     pub body: serde_json::Value,
 }
 
-/// The most of a file answer (Oracle's job log) a call by name reads.
-pub const FILE_LIMIT: usize = 16 * 1024 * 1024;
-
 impl CallOutput {
     /// The outcome of a call by name whose answer is a file rather than JSON
     /// (Oracle's job log): the file's text becomes the body, as one JSON
-    /// string (bytes that are not UTF-8 are replaced), read up to [`FILE_LIMIT`].
+    /// string (bytes that are not UTF-8 are replaced). The client's answer limit
+    /// ([`ClientConfig::answer_limit`](crate::ClientConfig::answer_limit)) bounds it, as every answer.
     pub async fn from_file_call<E: serde::Serialize>(
         protocol: &Protocol,
         operation: &Operation,
@@ -143,13 +141,9 @@ impl CallOutput {
         let mut stream = response.into_inner().into_inner();
         let mut bytes = Vec::new();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| CloudError::new(ErrorKind::Transport, e.to_string()))?;
-            if bytes.len().saturating_add(chunk.len()) > FILE_LIMIT {
-                return Err(CloudError::new(
-                    ErrorKind::InvalidResponse,
-                    format!("the file is larger than {FILE_LIMIT} bytes, the most a call by name reads"),
-                ));
-            }
+            // A body over the limit fails here, as the hook made it; read like any body error.
+            let chunk =
+                chunk.map_err(|e| CloudError::from(progenitor_client::Error::<()>::ResponseBodyError(e)))?;
             bytes.extend_from_slice(&chunk);
         }
         let body = Value::String(String::from_utf8_lossy(&bytes).into_owned());

@@ -198,6 +198,27 @@ impl http_body::Body for FailingBody {
     }
 }
 
+/// A response with the status, version and headers given (its length left
+/// to the new body), marked with the vendor's original status when it changed.
+fn response(
+    status: u16,
+    version: http::Version,
+    headers: &reqwest::header::HeaderMap,
+    original_status: Option<u16>,
+    body: reqwest::Body,
+) -> reqwest::Response {
+    let mut builder = http::Response::builder().status(status).version(version);
+    for (name, value) in headers {
+        if name != reqwest::header::CONTENT_LENGTH {
+            builder = builder.header(name, value);
+        }
+    }
+    if let Some(original) = original_status {
+        builder = builder.header(ORIGINAL_STATUS_HEADER, original);
+    }
+    reqwest::Response::from(builder.body(body).expect("status and headers come from a valid response"))
+}
+
 /// The response the generated code gets for an answer over the limit: the
 /// status and headers as they came, and a body that fails when read.
 fn too_large(
@@ -206,14 +227,8 @@ fn too_large(
     headers: &reqwest::header::HeaderMap,
     limit: usize,
 ) -> reqwest::Response {
-    let mut builder = http::Response::builder().status(status).version(version);
-    for (name, value) in headers {
-        if name != reqwest::header::CONTENT_LENGTH {
-            builder = builder.header(name, value);
-        }
-    }
     let body = reqwest::Body::wrap(FailingBody(Some(AnswerTooLarge { limit })));
-    reqwest::Response::from(builder.body(body).expect("status and headers come from a valid response"))
+    response(status, version, headers, None, body)
 }
 
 impl Buffered {
@@ -241,16 +256,7 @@ impl Buffered {
 
     /// Rebuilds a response with another status or body, keeping the headers.
     fn rebuild(&self, status: u16, body: Vec<u8>, original_status: Option<u16>) -> reqwest::Response {
-        let mut builder = http::Response::builder().status(status).version(self.version);
-        for (name, value) in &self.headers {
-            if name != reqwest::header::CONTENT_LENGTH {
-                builder = builder.header(name, value);
-            }
-        }
-        if let Some(original) = original_status {
-            builder = builder.header(ORIGINAL_STATUS_HEADER, original);
-        }
-        reqwest::Response::from(builder.body(body).expect("status and headers come from a valid response"))
+        response(status, self.version, &self.headers, original_status, body.into())
     }
 }
 

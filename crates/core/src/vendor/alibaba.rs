@@ -9,8 +9,8 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialVariable, ErrorFields, Refusal, RpcHeaders, ServerAnswer, Settings, Sourced, Sources,
-    VendorRules, header_number, ini_section, ini_value, json_file, pick_region, request_id, shown_path, text,
+    CliProfile, CredentialVariable, ErrorFields, Refusal, RpcHeaders, ServerAnswer, Settings, Sourced,
+    Sources, VendorRules, header_number, ini_section, ini_value, pick_region, request_id, shown_path, text,
     variable_pair,
 };
 use crate::{CloudError, Credentials, Operation, ParamKind, Protocol, Vendor};
@@ -82,20 +82,8 @@ fn cli_profile(
     let disabled =
         (sources.env)("ALIBABA_CLOUD_CLI_PROFILE_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let Some(home) = sources.home.filter(|_| !disabled) else { return Ok(None) };
-    let path = home.join(CLI_CONFIG);
-    let Some(config) = json_file(&path)? else { return Ok(None) };
-    let shown = shown_path(&path, Some(home));
-    let name =
-        named.map(str::to_owned).or_else(|| text(&config, "/current")).unwrap_or_else(|| "default".into());
-    let Some(profile) = config
-        .get("profiles")
-        .and_then(Value::as_array)
-        .and_then(|all| all.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())))
-    else {
-        return Ok(None);
-    };
-    let field =
-        |key: &str| profile.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned);
+    let Some(profile) = CliProfile::read(home, CLI_CONFIG, named)? else { return Ok(None) };
+    let (name, shown, field) = (&profile.name, &profile.shown, |key: &str| profile.field(key));
     let mode = field("mode").unwrap_or_else(|| "AK".into());
     let key = match (field("access_key_id"), field("access_key_secret")) {
         (Some(id), Some(secret)) => Credentials::access_key(id, secret),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialVariable, ErrorFields, Refusal, ServerAnswer, Settings, Sourced, Sources, VendorRules,
-    ini_section, ini_value, json_file, request_id, set_header, shown_path, text, variable_pair,
+    CliProfile, CredentialVariable, ErrorFields, Refusal, ServerAnswer, Settings, Sourced, Sources,
+    VendorRules, ini_section, ini_value, request_id, set_header, shown_path, text, variable_pair,
 };
 use crate::{CloudError, Credentials, Operation, Protocol, Vendor};
 
@@ -51,20 +51,8 @@ fn koocli_profile(
     home: &Path,
     named: Option<&str>,
 ) -> Result<Option<(Credentials, Option<String>, String)>, CloudError> {
-    let path = home.join(KOOCLI_CONFIG);
-    let Some(config) = json_file(&path)? else { return Ok(None) };
-    let shown = shown_path(&path, Some(home));
-    let name =
-        named.map(str::to_owned).or_else(|| text(&config, "/current")).unwrap_or_else(|| "default".into());
-    let Some(profile) = config
-        .get("profiles")
-        .and_then(Value::as_array)
-        .and_then(|all| all.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())))
-    else {
-        return Ok(None);
-    };
-    let field =
-        |key: &str| profile.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned);
+    let Some(profile) = CliProfile::read(home, KOOCLI_CONFIG, named)? else { return Ok(None) };
+    let (name, shown, field) = (&profile.name, &profile.shown, |key: &str| profile.field(key));
     let mode = field("mode").unwrap_or_else(|| "AKSK".into());
     if !mode.eq_ignore_ascii_case("AKSK") {
         return Err(CloudError::configuration(format!(

@@ -116,6 +116,38 @@ pub(crate) fn json_file(path: &Path) -> Result<Option<Value>, CloudError> {
         .map_err(|e| CloudError::configuration(format!("{} is not JSON: {e}", path.display())))
 }
 
+/// One profile of a vendor CLI's JSON config, in the shape both the aliyun
+/// CLI and KooCLI write: `{"current": NAME, "profiles": [{"name": NAME, ...}]}`.
+pub(crate) struct CliProfile {
+    /// The profile's name.
+    pub(crate) name: String,
+    /// The file as messages show it (`~/...`).
+    pub(crate) shown: String,
+    entry: Value,
+}
+
+impl CliProfile {
+    /// The profile `named`, else the file's `current`, else `default`, of the
+    /// JSON file `home/file`: `None` when the file or the profile is not there.
+    pub(crate) fn read(home: &Path, file: &str, named: Option<&str>) -> Result<Option<Self>, CloudError> {
+        let path = home.join(file);
+        let Some(config) = json_file(&path)? else { return Ok(None) };
+        let name = named
+            .map(str::to_owned)
+            .or_else(|| text(&config, "/current"))
+            .unwrap_or_else(|| "default".into());
+        let entry = config.get("profiles").and_then(Value::as_array).and_then(|all| {
+            all.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
+        });
+        Ok(entry.map(|entry| Self { shown: shown_path(&path, Some(home)), entry: entry.clone(), name }))
+    }
+
+    /// A string field of the profile, when it is there and not empty.
+    pub(crate) fn field(&self, key: &str) -> Option<String> {
+        self.entry.get(key).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_owned)
+    }
+}
+
 /// `path` as messages show it: under the home directory as `~/...`.
 pub(crate) fn shown_path(path: &Path, home: Option<&Path>) -> String {
     match home.and_then(|home| path.strip_prefix(home).ok()) {
