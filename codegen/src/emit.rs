@@ -200,10 +200,13 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
     } else {
         quote!(cloudjobs_core::CallOutput::from_call(&PROTOCOL, operation, request.send().await))
     };
+    // Only an operation that takes arguments changes its builder.
+    let takes_arguments = op.params.iter().any(|p| p.location != Location::Body) || body.is_some();
+    let binding = if takes_arguments { quote!(let mut request) } else { quote!(let request) };
     quote! {
         #id => {
             let operation = &PROTOCOL.operations[#index];
-            let mut request = client.#method();
+            #binding = client.#method();
             #(#setters)*
             #body
             #outcome
@@ -344,6 +347,8 @@ pub(crate) fn runtime_tokens(checked: &CheckedSpec) -> TokenStream {
             operation_id: &str,
             args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+            // An API whose operations take no arguments reads none.
+            let _ = args;
             match operation_id {
                 #(#arms)*
                 other => Err(cloudjobs_core::CloudError::new(

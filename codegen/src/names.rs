@@ -102,12 +102,14 @@ pub(crate) fn check_names(document: &Value, problems: &mut Problems) {
         "schema names",
         problems,
     );
+    let mut operation_ids = Vec::new();
     for (path_key, item) in entries(document.get("paths")) {
         let at_path = root.key("paths").key(path_key.clone());
         for method in METHODS {
             let Some(operation) = item.get(method) else { continue };
             let at = at_path.key(method);
             if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                operation_ids.push((id, at.key("operationId")));
                 let snake = id.to_snake_case();
                 if is_keyword(&snake)
                     || CLIENT_TYPES.contains(&id.to_pascal_case().as_str())
@@ -151,6 +153,14 @@ pub(crate) fn check_names(document: &Value, problems: &mut Problems) {
             }
         }
     }
+    // Identical ids are reported by the operation rules; these differ only in case.
+    let mut distinct = std::collections::BTreeSet::new();
+    collisions(
+        operation_ids.into_iter().filter(|(id, _)| distinct.insert(*id)),
+        |id| id.to_snake_case(),
+        "operationIds",
+        problems,
+    );
 }
 
 /// A parameter's or property's name: an identifier once in snake case, not

@@ -13,12 +13,32 @@ pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options"
 pub(crate) fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| SpecError {
         file: file.to_owned(),
-        line: e.location().map(|l| l.line()),
+        line: e.location().map(|l| l.line()).or_else(|| second_document_line(text)),
         path: SpecPath::root(),
         message: format!("not valid YAML: {e}"),
     })?;
     let problems = Problems::new(file, text);
     yaml_to_json(&yaml, &SpecPath::root(), &problems)
+}
+
+/// Where a second YAML document starts, for the one parse error serde_yaml
+/// gives without a location (a spec is one document). Reading the documents
+/// one by one finds it: the first one that fails to read has a location;
+/// failing that, the line of the `---` that separates two of them.
+fn second_document_line(text: &str) -> Option<usize> {
+    use serde::Deserialize;
+    serde_yaml::Deserializer::from_str(text)
+        .find_map(|document| serde_yaml::Value::deserialize(document).err()?.location().map(|l| l.line()))
+        .or_else(|| {
+            let mut lines = text.lines().enumerate().filter(|(_, line)| line.starts_with("---"));
+            let (first, _) = lines.next()?;
+            // A leading `---` only opens the first document.
+            let ahead_of_content =
+                text.lines().take(first).all(|line| line.trim().is_empty() || line.starts_with('#'));
+            let (separator, _) = if ahead_of_content { lines.next()? } else { (first, "") };
+            Some(separator + 1)
+        })
+        .or(Some(1))
 }
 
 fn yaml_to_json(value: &serde_yaml::Value, path: &SpecPath, p: &Problems) -> Result<Value, SpecError> {
@@ -209,6 +229,16 @@ mod tests {
         assert_eq!(locate_line(TEXT, &path.index(1)), Some(8));
         assert_eq!(locate_line(TEXT, &path.index(1).key("schema").key("type")), Some(10));
         assert_eq!(locate_line(TEXT, &path.index(0).key("in")), Some(7));
+    }
+
+    #[test]
+    fn a_second_document_is_located() {
+        let line = |text: &str| parse_yaml("s.yaml", text).unwrap_err().line;
+        // Found by fuzzing: the first document ends at line 2, where the
+        // parser meets what it reads as the start of another.
+        assert_eq!(line("0  hing.\n         : The thing.\n"), Some(2));
+        assert_eq!(line("---\na: 1\n---\nb: 2\n"), Some(3));
+        assert_eq!(line("a: 1\n---\nb: 2\n"), Some(2));
     }
 
     #[test]

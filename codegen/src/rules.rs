@@ -60,7 +60,9 @@ const PARAMETER_KEYS: &[&str] = &[
     "$ref",
 ];
 const RESPONSE_KEYS: &[&str] = &["description", "headers", "content", "links", "$ref"];
-const MEDIA_TYPE_KEYS: &[&str] = &["schema", "example", "examples", "encoding"];
+// No `encoding`: it applies to multipart and form bodies, and progenitor
+// stops on it (an assertion) for JSON ones.
+const MEDIA_TYPE_KEYS: &[&str] = &["schema", "example", "examples"];
 const SCHEMA_KEYS: &[&str] = &[
     "title",
     "multipleOf",
@@ -371,6 +373,19 @@ fn check_schemas(document: &Value, problems: &mut Problems) {
                     "integer without `format`: write `format: int32` or `format: int64`, or the Rust type will follow `minimum`",
                 ),
             }
+        }
+        // progenitor makes these chrono and uuid types, and client crates
+        // depend on neither: the value stays a string without the format.
+        if kind == Some("string")
+            && let Some(format @ ("date" | "date-time" | "uuid")) =
+                schema.get("format").and_then(Value::as_str)
+        {
+            problems.push(
+                &path.key("format"),
+                format!(
+                    "string format `{format}` would need a crate client crates do not depend on; leave `format` out (the value is a string) and say it in `description`"
+                ),
+            );
         }
         if let Some(values) = schema.get("enum") {
             if !named {
@@ -742,8 +757,10 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
     let mut failure: Option<(String, Vec<(String, Value)>)> = None;
     for (code, response) in entries(operation.get("responses")) {
         let where_ = at.key("responses").key(code.clone());
+        // Informational statuses (1XX) are never a call's answer, and
+        // progenitor stops (a `todo!`) on a 101 among error responses.
         let valid_code = code.len() == 3
-            && code.starts_with(['1', '2', '3', '4', '5'])
+            && code.starts_with(['2', '3', '4', '5'])
             && (code[1..].chars().all(|c| c.is_ascii_digit()) || &code[1..] == "XX");
         if code == "default" {
             problems.push(
@@ -753,11 +770,21 @@ fn check_bodies(document: &Value, operation: &Value, at: &SpecPath, problems: &m
             continue;
         }
         if !valid_code {
-            problems.push(&where_, format!("`{code}` is not an HTTP status code or range like `4XX`"));
+            problems.push(
+                &where_,
+                format!("`{code}` is not an answer's HTTP status (200 to 599) or a range like `4XX`"),
+            );
             continue;
         }
         let shape = body_shape(document, response);
-        for (media, _) in &shape {
+        for (media, schema) in &shape {
+            if media == "application/json" && schema.is_null() {
+                // progenitor stops (a `todo!`) on a JSON answer without a schema.
+                problems.push(
+                    &where_.key("content").key(media.clone()).key("schema"),
+                    "an application/json body needs a `schema`",
+                );
+            }
             // A file (Oracle's job log) may be a success's body: progenitor hands it over as bytes.
             let file = is_success(code) && (media == "text/plain" || media == "application/octet-stream");
             if media != "application/json" && !file {

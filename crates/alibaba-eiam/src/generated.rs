@@ -4735,6 +4735,7 @@ pub async fn call_json(
     operation_id: &str,
     args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+    let _ = args;
     match operation_id {
         "GetIdentityProviderStatusCheckJob" => {
             let operation = &PROTOCOL.operations[0usize];

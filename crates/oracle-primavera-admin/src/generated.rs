@@ -2751,6 +2751,7 @@ pub async fn call_json(
     operation_id: &str,
     args: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 ) -> ::std::result::Result<cloudjobs_core::CallOutput, cloudjobs_core::CloudError> {
+    let _ = args;
     match operation_id {
         "GetUserJobStatus" => {
             let operation = &PROTOCOL.operations[0usize];

@@ -442,6 +442,52 @@ const CASES: &[Case] = &[
         message: "schema `SelfRef` refers to itself through `$ref`s only",
         line: "SelfRef",
     },
+    Case {
+        // Found by fuzzing: progenitor stops at a `todo!` on it.
+        name: "a JSON answer without a schema",
+        base: REST,
+        find: "              schema:\n                $ref: \"#/components/schemas/Job\"\n  /jobs:",
+        replace: "              schema:\n  /jobs:",
+        path: r#"paths["/jobs/{jobId}"].get.responses["200"].content["application/json"].schema"#,
+        message: "an application/json body needs a `schema`",
+        line: "schema:",
+    },
+    Case {
+        name: "an encoding on a JSON body",
+        base: REST,
+        find: "              schema:\n                $ref: \"#/components/schemas/Job\"\n  /jobs:",
+        replace: "              schema:\n                $ref: \"#/components/schemas/Job\"\n              encoding:\n                message: {}\n  /jobs:",
+        path: r#"paths["/jobs/{jobId}"].get.responses["200"].content["application/json"].encoding"#,
+        message: "encoding",
+        line: "encoding:",
+    },
+    Case {
+        name: "an informational status as an answer",
+        base: REST,
+        find: "        \"200\":\n          description: Done.",
+        replace: "        \"101\":\n          description: Switching.\n        \"200\":\n          description: Done.",
+        path: r#"paths["/jobs/{jobId}"].get.responses["101"]"#,
+        message: "`101` is not an answer's HTTP status",
+        line: "101",
+    },
+    Case {
+        name: "two operation ids that become one method",
+        base: REST,
+        find: "operationId: ListJobs",
+        replace: "operationId: getJob",
+        path: r#"paths["/jobs"].get.operationId"#,
+        message: "operationIds `getJob` and `GetJob` both become `get_job` in Rust",
+        line: "getJob",
+    },
+    Case {
+        name: "a string format that needs another crate",
+        base: REST,
+        find: "          type: string\n          description: What the job says.",
+        replace: "          type: string\n          format: date-time\n          description: What the job says.",
+        path: "components.schemas.Job.properties.message.format",
+        message: "string format `date-time` would need a crate",
+        line: "date-time",
+    },
 ];
 
 fn broken(case: &Case) -> String {

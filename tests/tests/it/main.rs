@@ -10,6 +10,7 @@ mod freshness;
 mod fuzz_replay;
 mod generator_fixtures;
 mod lifecycle;
+mod odd_specs;
 mod responses;
 mod sdk_acceptance;
 mod sixth_api;
