@@ -408,6 +408,25 @@ fn check_schemas(document: &Value, problems: &mut Problems) {
     }
 }
 
+/// What is wrong with a path's form, read as progenitor reads it: a leading
+/// `/`, then text and `{name}` parameters, never nested or left open.
+fn path_form_problem(path: &str) -> Option<&'static str> {
+    if !path.starts_with('/') {
+        return Some("a path must start with `/`");
+    }
+    let mut in_parameter = false;
+    for c in path.chars() {
+        match (in_parameter, c) {
+            (false, '{') => in_parameter = true,
+            (false, '}') => return Some("a `}` closes no `{`"),
+            (true, '}') => in_parameter = false,
+            (true, '{' | '/') => return Some("a `{parameter}` is not closed before the next `{` or `/`"),
+            _ => {}
+        }
+    }
+    in_parameter.then_some("a `{parameter}` is not closed")
+}
+
 fn template_parameters(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|part| part.split_once('}')).map(|(name, _)| name.to_owned()).collect()
 }
@@ -702,6 +721,10 @@ fn check_path_parameters(
     at: &SpecPath,
     problems: &mut Problems,
 ) {
+    if let Some(problem) = path_form_problem(path_key) {
+        problems.push(at_path, format!("the path `{path_key}`: {problem}"));
+        return;
+    }
     let template: BTreeSet<String> = template_parameters(path_key).into_iter().collect();
     let mut declared = BTreeSet::new();
     let declarations = items(item.get("parameters"))

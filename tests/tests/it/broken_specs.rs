@@ -488,6 +488,16 @@ const CASES: &[Case] = &[
         message: "string format `date-time` would need a crate",
         line: "date-time",
     },
+    Case {
+        // Found by fuzzing: progenitor refuses it with no location.
+        name: "a path parameter left open",
+        base: REST,
+        find: "  /jobs/{jobId}:",
+        replace: "  /jobs/{jobId:",
+        path: r#"paths["/jobs/{jobId"]"#,
+        message: "the path `/jobs/{jobId`: a `{parameter}` is not closed",
+        line: "/jobs/{jobId:",
+    },
 ];
 
 fn broken(case: &Case) -> String {
