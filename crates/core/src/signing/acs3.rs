@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_headers, canonical_query, field};
+use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -16,16 +16,8 @@ fn must_sign(name: &str) -> bool {
 }
 
 /// The canonical request over the headers in `signed` (sorted, lower-case).
-pub fn canonical_request(parts: &RequestParts, signed: &[String]) -> Result<String, VerifyError> {
-    Ok(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        parts.method,
-        parts.path,
-        canonical_query(&parts.query),
-        canonical_headers(parts, signed, false)?,
-        signed.join(";"),
-        sha256_hex(&parts.body)
-    ))
+pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
+    canonical_request_of(parts, &parts.path, signed, false, &sha256_hex(&parts.body))
 }
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
@@ -51,26 +43,25 @@ pub fn sign(
     let date = now
         .format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
         .expect("a UTC time always formats");
+    let body_hash = sha256_hex(&parts.body);
     parts.set_header("x-acs-date", date);
     parts.set_header("x-acs-signature-nonce", nonce);
-    parts.set_header("x-acs-content-sha256", sha256_hex(&parts.body));
+    parts.set_header("x-acs-content-sha256", body_hash.clone());
     if let Some(token) = security_token {
         parts.set_header("x-acs-security-token", token);
     }
-    let mut signed: Vec<String> =
-        parts.headers.iter().map(|(n, _)| n.clone()).filter(|n| must_sign(n)).collect();
-    signed.sort();
+    let mut signed: Vec<&str> =
+        parts.headers.iter().map(|(n, _)| n.as_str()).filter(|n| must_sign(n)).collect();
+    signed.sort_unstable();
     signed.dedup();
-    let canonical =
-        canonical_request(parts, &signed).expect("every signed header was just read from the request");
+    let canonical = canonical_request_of(parts, &parts.path, &signed, false, &body_hash)
+        .expect("every signed header was just read from the request");
     let signature = signature(secret, &string_to_sign(&canonical));
-    parts.set_header(
-        "authorization",
-        format!(
-            "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-            signed.join(";")
-        ),
+    let authorization = format!(
+        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
+        joined(&signed)
     );
+    parts.set_header("authorization", authorization);
 }
 
 /// Checks the signature of a request signed by anyone, returning its key id.

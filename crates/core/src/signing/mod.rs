@@ -112,23 +112,112 @@ fn decode_query_component(text: &str) -> String {
 
 /// Percent-encodes `text` per RFC 3986 (space `%20`, `*` `%2A`, `~` kept).
 pub fn rfc3986(text: &str) -> String {
-    utf8_percent_encode(text, RFC3986).to_string()
+    let mut out = String::with_capacity(text.len());
+    push_rfc3986(&mut out, text);
+    out
+}
+
+/// Appends `text` percent-encoded per RFC 3986. Most names and values need no
+/// encoding at all, and are copied as they are.
+fn push_rfc3986(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+        out.push_str(text);
+    } else {
+        out.extend(utf8_percent_encode(text, RFC3986));
+    }
 }
 
 /// The query string in canonical form: RFC 3986 encoded, sorted by name, then value.
 pub fn canonical_query(query: &[(String, String)]) -> String {
+    let mut out = String::new();
+    push_canonical_query(&mut out, query);
+    out
+}
+
+/// Appends the canonical query. Pairs are sorted by their encoded forms, as
+/// the vendors sort them; encoding never changes the order of two strings of
+/// unreserved characters, so a query without reserved ones (the usual case)
+/// is sorted as it is, without encoding it twice.
+fn push_canonical_query(out: &mut String, query: &[(String, String)]) {
+    let plain = |text: &str| text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b));
+    if query.iter().all(|(name, value)| plain(name) && plain(value)) {
+        let mut pairs: Vec<&(String, String)> = query.iter().collect();
+        pairs.sort();
+        for (i, (name, value)) in pairs.into_iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(value);
+        }
+        return;
+    }
     let mut pairs: Vec<(String, String)> = query.iter().map(|(n, v)| (rfc3986(n), rfc3986(v))).collect();
     pairs.sort();
-    let mut out = String::with_capacity(
-        pairs.iter().map(|(n, v)| n.len().saturating_add(v.len()).saturating_add(2)).sum(),
-    );
-    for (name, value) in &pairs {
-        if !out.is_empty() {
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
             out.push('&');
         }
         out.push_str(name);
         out.push('=');
         out.push_str(value);
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The canonical request the three HMAC schemes share: method, URI, query,
+/// `name:value` lines of the signed headers, their names joined by `;`, and
+/// the body's hash, each on its own line, written into one buffer.
+pub(crate) fn canonical_request_of<S: AsRef<str>>(
+    parts: &RequestParts,
+    uri: &str,
+    signed: &[S],
+    lowercase_values: bool,
+    body_hash: &str,
+) -> Result<String, VerifyError> {
+    let mut out = String::with_capacity(
+        256usize.saturating_add(parts.path.len()).saturating_add(parts.headers.len().saturating_mul(64)),
+    );
+    out.push_str(&parts.method);
+    out.push('\n');
+    out.push_str(uri);
+    out.push('\n');
+    push_canonical_query(&mut out, &parts.query);
+    out.push('\n');
+    for name in signed {
+        let name = name.as_ref();
+        let value = parts.header(name).ok_or_else(|| VerifyError::UnsignedHeader(name.to_owned()))?.trim();
+        out.push_str(name);
+        out.push(':');
+        if lowercase_values {
+            out.extend(value.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(value);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    for (i, name) in signed.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name.as_ref());
+    }
+    out.push('\n');
+    out.push_str(body_hash);
+    Ok(out)
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The signed header names joined by `;`, as `SignedHeaders` carries them.
+pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
+    let mut out = String::new();
+    for (i, name) in signed.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name.as_ref());
     }
     out
 }
@@ -152,32 +241,10 @@ pub(crate) fn hex_of(digest: &[u8]) -> String {
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// HMAC-SHA256 of `data` under `key`.
-pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-/// `name:value\n` for each signed header, in the order of `signed`, values trimmed.
-fn canonical_headers(
-    parts: &RequestParts,
-    signed: &[String],
-    lowercase_values: bool,
-) -> Result<String, VerifyError> {
-    let mut out = String::new();
-    for name in signed {
-        let value = parts.header(name).ok_or_else(|| VerifyError::UnsignedHeader(name.clone()))?.trim();
-        out.push_str(name);
-        out.push(':');
-        if lowercase_values {
-            out.push_str(&value.to_ascii_lowercase());
-        } else {
-            out.push_str(value);
-        }
-        out.push('\n');
-    }
-    Ok(out)
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]

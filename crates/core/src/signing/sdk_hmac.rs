@@ -4,7 +4,7 @@ use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_headers, canonical_query, field};
+use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, rfc3986, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -25,16 +25,8 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 /// The canonical request over `signed` headers.
-pub fn canonical_request(parts: &RequestParts, signed: &[String]) -> Result<String, VerifyError> {
-    Ok(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        parts.method,
-        canonical_uri(&parts.path),
-        canonical_query(&parts.query),
-        canonical_headers(parts, signed, false)?,
-        signed.join(";"),
-        sha256_hex(&parts.body)
-    ))
+pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
+    canonical_request_of(parts, &canonical_uri(&parts.path), signed, false, &sha256_hex(&parts.body))
 }
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n` and the hashed canonical request.
@@ -64,17 +56,16 @@ pub fn sign(
         .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
         .expect("a UTC time always formats");
     parts.set_header("x-sdk-date", date.clone());
-    let mut signed: Vec<String> =
-        parts.headers.iter().map(|(n, _)| n.clone()).filter(|n| n != "authorization").collect();
-    signed.sort();
+    let mut signed: Vec<&str> =
+        parts.headers.iter().map(|(n, _)| n.as_str()).filter(|n| *n != "authorization").collect();
+    signed.sort_unstable();
     signed.dedup();
     let canonical =
         canonical_request(parts, &signed).expect("every signed header was just read from the request");
     let signature = signature(secret_key, &string_to_sign(&date, &canonical));
-    parts.set_header(
-        "authorization",
-        format!("{ALGORITHM} Access={access_key}, SignedHeaders={}, Signature={signature}", signed.join(";")),
-    );
+    let authorization =
+        format!("{ALGORITHM} Access={access_key}, SignedHeaders={}, Signature={signature}", joined(&signed));
+    parts.set_header("authorization", authorization);
 }
 
 /// Checks the signature of a request signed by anyone, returning its access key.

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_headers, canonical_query, field};
+use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -13,16 +13,8 @@ pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 const SIGNED: [&str; 2] = ["content-type", "host"];
 
 /// The canonical request over `signed` headers (values lower-cased, as Tencent requires).
-pub fn canonical_request(parts: &RequestParts, signed: &[String]) -> Result<String, VerifyError> {
-    Ok(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        parts.method,
-        parts.path,
-        canonical_query(&parts.query),
-        canonical_headers(parts, signed, true)?,
-        signed.join(";"),
-        sha256_hex(&parts.body)
-    ))
+pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
+    canonical_request_of(parts, &parts.path, signed, true, &sha256_hex(&parts.body))
 }
 
 /// `<date>/<service>/tc3_request` for a Unix timestamp.
@@ -64,15 +56,14 @@ pub fn sign(
     if let Some(token) = token {
         parts.set_header("x-tc-token", token);
     }
-    let signed: Vec<String> = SIGNED.iter().map(|s| s.to_string()).collect();
     let scope = credential_scope(timestamp, service);
-    let canonical = canonical_request(parts, &signed).expect("content-type and host are set before signing");
+    let canonical = canonical_request(parts, &SIGNED).expect("content-type and host are set before signing");
     let signature = signature(secret_key, &scope, &string_to_sign(timestamp, &scope, &canonical));
     parts.set_header(
         "authorization",
         format!(
             "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={}, Signature={signature}",
-            signed.join(";")
+            joined(&SIGNED)
         ),
     );
 }
