@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::error::{Problems, SpecError, SpecPath};
+use crate::error::{Problems, Segment, SpecError, SpecPath};
 use crate::extensions::{ApiProtocol, JobModel, Signing, Style, Vendor};
 use crate::model::{CheckedOperation, CheckedParam, CheckedSpec, is_success};
 use crate::read::{METHODS, deref, entries, items, resolve_pointer, typed};
@@ -258,7 +258,19 @@ fn check_refs(document: &Value, value: &Value, path: &SpecPath, problems: &mut P
                     ),
                     Some(r) if resolve_pointer(document, r).is_none() => problems
                         .push(&path.key("$ref"), format!("`{r}` does not resolve to anything in this file")),
-                    Some(_) => {}
+                    Some(r) => {
+                        // progenitor looks a reference up in the section its place
+                        // implies, and stops (a panic) when it is not there.
+                        let section = referenced_section(path);
+                        if let Some(section) =
+                            section.filter(|s| !r.starts_with(&format!("#/components/{s}/")))
+                        {
+                            problems.push(
+                                &path.key("$ref"),
+                                format!("`{r}` is in the wrong place: here a `$ref` must point under `#/components/{section}/`"),
+                            );
+                        }
+                    }
                     None => problems.push(&path.key("$ref"), "`$ref` must be a string"),
                 }
             }
@@ -275,6 +287,33 @@ fn check_refs(document: &Value, value: &Value, path: &SpecPath, problems: &mut P
             }
         }
         _ => {}
+    }
+}
+
+/// The `components` section a `$ref` at `path` must point into, read from
+/// where it stands: a response, a parameter, a request body, or a schema.
+fn referenced_section(path: &SpecPath) -> Option<&'static str> {
+    fn key(segment: Option<&Segment>) -> Option<&str> {
+        match segment {
+            Some(Segment::Key(key)) => Some(key.as_str()),
+            _ => None,
+        }
+    }
+    let segments = &path.0;
+    let last = segments.len().checked_sub(1).and_then(|i| segments.get(i));
+    let before_last = segments.len().checked_sub(2).and_then(|i| segments.get(i));
+    let under_paths = key(segments.first()) == Some("paths");
+    match (key(before_last), last) {
+        (Some("responses"), Some(Segment::Key(_))) if under_paths => Some("responses"),
+        (Some("parameters"), Some(Segment::Index(_))) => Some("parameters"),
+        (_, Some(Segment::Key(key))) if key == "requestBody" && under_paths => Some("requestBodies"),
+        (_, Some(Segment::Key(key)))
+            if ["schema", "items", "additionalProperties"].contains(&key.as_str()) =>
+        {
+            Some("schemas")
+        }
+        (Some("properties" | "schemas"), Some(Segment::Key(_))) => Some("schemas"),
+        _ => None,
     }
 }
 
@@ -574,6 +613,7 @@ const OPERATION_EXTENSIONS: &[&str] = &[
     "x-cloudjobs-error-codes",
     "x-cloudjobs-job",
     "x-cloudjobs-mutates",
+    "x-cloudjobs-rate-limit",
     "x-cloudjobs-start",
     "x-cloudjobs-list",
 ];

@@ -498,6 +498,25 @@ const CASES: &[Case] = &[
         message: "the path `/jobs/{jobId`: a `{parameter}` is not closed",
         line: "/jobs/{jobId:",
     },
+    Case {
+        // Found by fuzzing: progenitor looks it up under components/responses and panics.
+        name: "a response that refers to a schema",
+        base: REST,
+        find: "        \"200\":\n          description: Done.\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/Job\"\n",
+        replace: "        \"200\":\n          $ref: \"#/components/schemas/Job\"\n",
+        path: r#"paths["/jobs/{jobId}"].get.responses["200"].$ref"#,
+        message: "here a `$ref` must point under `#/components/responses/`",
+        line: "$ref",
+    },
+    Case {
+        name: "a rate limit of nothing",
+        base: RPC,
+        find: "      x-cloudjobs-action: GetTaskStatus\n",
+        replace: "      x-cloudjobs-action: GetTaskStatus\n      x-cloudjobs-rate-limit: 0\n",
+        path: r#"paths["/GetTaskStatus"].post.x-cloudjobs-rate-limit"#,
+        message: "not a valid requests per second",
+        line: "x-cloudjobs-rate-limit",
+    },
 ];
 
 fn broken(case: &Case) -> String {
