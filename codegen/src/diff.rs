@@ -321,6 +321,21 @@ fn compare_operation(
             vec!["PROTOCOL".into()],
         );
     }
+    if a.rate_limit != b.rate_limit {
+        let shown =
+            |limit: Option<std::num::NonZeroU32>| limit.map_or("none".to_owned(), |n| format!("{n}/s"));
+        out.add(
+            Severity::NonBreaking,
+            "rate limit changed",
+            format!("{id} x-cloudjobs-rate-limit"),
+            format!(
+                "{} → {}: the client paces its calls to the new limit",
+                shown(a.rate_limit),
+                shown(b.rate_limit)
+            ),
+            vec!["PROTOCOL".into()],
+        );
+    }
     if a.job != b.job {
         out.add(
             Severity::Breaking,

@@ -155,6 +155,10 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
         Some(model) => quote!(::std::option::Option::Some(#model)),
     };
     let mutates = op.mutates;
+    let rate_limit = match op.rate_limit.map(std::num::NonZeroU32::get) {
+        Some(per_second) => quote!(::std::option::Option::Some(#per_second)),
+        None => quote!(::std::option::Option::None),
+    };
     let (start, list) = (start_model(op), list_model(op));
     quote! {
         cloudjobs_core::Operation {
@@ -168,6 +172,7 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
             params: &[#(#params),*],
             job: #job,
             mutates: #mutates,
+            rate_limit: #rate_limit,
             start: #start,
             list: #list,
             example: #example,

@@ -31,6 +31,8 @@ pub struct CheckedOperation {
     pub job: Option<JobModel>,
     /// Whether the call changes the vendor's state (`x-cloudjobs-mutates`).
     pub mutates: bool,
+    /// The vendor's documented limit in requests per second (`x-cloudjobs-rate-limit`).
+    pub rate_limit: Option<std::num::NonZeroU32>,
     /// The jobs it starts and how they are followed (`x-cloudjobs-start`).
     pub start: Option<StartModel>,
     /// How it pages (`x-cloudjobs-list`).
@@ -164,6 +166,12 @@ fn read_operation(
         Some(flag) => typed(flag, &at.key("x-cloudjobs-mutates"), problems, "boolean")?,
         None => false,
     };
+    let rate_limit: Option<std::num::NonZeroU32> = match operation.get("x-cloudjobs-rate-limit") {
+        Some(limit) => {
+            Some(typed(limit, &at.key("x-cloudjobs-rate-limit"), problems, "requests per second")?)
+        }
+        None => None,
+    };
     let start: Option<StartModel> = match operation.get("x-cloudjobs-start") {
         Some(start) => {
             Some(typed(start, &at.key("x-cloudjobs-start"), problems, "x-cloudjobs-start extension")?)
@@ -209,6 +217,7 @@ fn read_operation(
         body_schema,
         job,
         mutates,
+        rate_limit,
         start,
         list,
         example,

@@ -4327,6 +4327,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4367,6 +4368,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "GetIdentityProviderStatusCheckJob",
                 ids: ::std::option::Option::Some("/IdentityProviderStatusCheckJobId"),
@@ -4497,6 +4499,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "GetSynchronizationJob",
                 ids: ::std::option::Option::Some("/SynchronizationJobId"),
@@ -4562,6 +4565,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4706,6 +4710,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::Some(cloudjobs_core::ListModel {
                 items: "/SynchronizationJobs",

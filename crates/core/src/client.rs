@@ -216,6 +216,7 @@ mod tests {
                     partial_field: None,
                 }),
                 mutates: false,
+                rate_limit: None,
                 start: None,
                 list: None,
                 example: None,

@@ -50,6 +50,7 @@ pub struct ClientConfig {
     retry: Option<RetryPolicy>,
     pub(crate) observer: Option<AnswerObserver>,
     answer_limit: Option<usize>,
+    pub(crate) rate_limits: crate::RateLimiter,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -64,6 +65,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("retry", &self.retry)
             .field("observer", &self.observer.is_some())
             .field("answer_limit", &self.answer_limit)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }
@@ -145,6 +147,27 @@ impl ClientConfig {
     pub fn answer_limit(mut self, bytes: usize) -> Self {
         self.answer_limit = Some(bytes);
         self
+    }
+
+    /// Replaces the documented request-rate limit of one operation (its
+    /// `operationId`, e.g. `GetTaskStatus`): `Some(n)` requests per second, or
+    /// `None` for none. Every clone of this configuration, and every client
+    /// made from one, shares one schedule per operation.
+    pub fn rate_limit(self, operation_id: &str, per_second: Option<u32>) -> Self {
+        self.rate_limits.set(operation_id, per_second);
+        self
+    }
+
+    /// Sends as fast as asked, ignoring every documented request-rate limit
+    /// (limits set with [`rate_limit`](Self::rate_limit) still apply).
+    pub fn without_documented_rate_limits(self) -> Self {
+        self.rate_limits.disable_documented();
+        self
+    }
+
+    /// The shared request-rate limiter.
+    pub fn rate_limiter(&self) -> &crate::RateLimiter {
+        &self.rate_limits
     }
 
     /// The answer limit in force.

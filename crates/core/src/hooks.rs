@@ -278,7 +278,9 @@ pub async fn execute(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
-    let mutates = protocol.operation_named(operation_id).is_some_and(|op| op.mutates);
+    let operation = protocol.operation_named(operation_id);
+    let mutates = operation.is_some_and(|op| op.mutates);
+    let limit = operation.map(|op| (op.operation_id, op.rate_limit));
     let policy = config.retry_policy();
     let started = tokio::time::Instant::now();
     let mut retry: u32 = 0;
@@ -287,6 +289,9 @@ pub async fn execute(
         // should one not be, it is sent once.
         let Some(mut attempt) = request.try_clone() else {
             let mut request = request;
+            if let Some((id, documented)) = limit {
+                config.rate_limits.acquire(id, documented).await;
+            }
             sign(protocol, config, &mut request);
             let sent = tokio::time::Instant::now();
             let answer =
@@ -297,6 +302,10 @@ pub async fn execute(
             observe(config, operation_id, 1, &answer, sent.elapsed());
             return Ok(present(protocol, &answer));
         };
+        // Every attempt is a request the vendor counts, retries included.
+        if let Some((id, documented)) = limit {
+            config.rate_limits.acquire(id, documented).await;
+        }
         sign(protocol, config, &mut attempt);
         let attempt_number = retry.saturating_add(1);
         let last = attempt_number >= policy.max_attempts;

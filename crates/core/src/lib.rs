@@ -20,6 +20,7 @@ mod config;
 mod credentials;
 mod error;
 pub mod hooks;
+mod limit;
 pub mod pages;
 mod protocol;
 mod retry;
@@ -34,6 +35,7 @@ pub use config::{
 };
 pub use credentials::{AccessKey, Credentials, Secret};
 pub use error::{CloudError, ErrorKind};
+pub use limit::RateLimiter;
 pub use protocol::{
     Conflict, ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,
     StartModel, Style, Vendor, WHOLE_BODY, body_from_args, match_path, parse_arg,

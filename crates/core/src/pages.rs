@@ -122,6 +122,7 @@ mod tests {
         params: &[],
         job: None,
         mutates: false,
+        rate_limit: None,
         start: None,
         list: Some(ListModel {
             items: "/Tasks",

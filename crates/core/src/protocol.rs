@@ -72,6 +72,9 @@ pub struct Operation {
     pub job: Option<JobModel>,
     /// Whether the call changes the vendor's state; such calls are never replayed blindly.
     pub mutates: bool,
+    /// The vendor's documented limit in requests per second, which the client
+    /// keeps to unless told otherwise ([`ClientConfig::rate_limit`](crate::ClientConfig::rate_limit)).
+    pub rate_limit: Option<u32>,
     /// The jobs it starts and how they are followed, if it starts any.
     pub start: Option<StartModel>,
     /// How it pages, if it is a paginated list.

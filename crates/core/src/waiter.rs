@@ -791,6 +791,7 @@ mod tests {
             params: &[],
             job: Some(TASK),
             mutates: false,
+            rate_limit: None,
             start: None,
             list: None,
             example: None,
@@ -802,6 +803,7 @@ mod tests {
             action: Some("ProvisionAccessConfiguration"),
             job: None,
             mutates: true,
+            rate_limit: None,
             start: Some(crate::StartModel {
                 follow: "GetTaskStatus",
                 ids: Some("/Tasks/*/TaskId"),
@@ -1034,6 +1036,7 @@ mod tests {
             params: &[],
             job: None,
             mutates: false,
+            rate_limit: None,
             start: None,
             list: None,
             example: None,

@@ -4620,6 +4620,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4658,6 +4659,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
@@ -4684,6 +4686,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -4712,6 +4715,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "GetIdentityCenterServiceStatus",
                 ids: ::std::option::Option::None,
@@ -4746,6 +4750,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
@@ -4792,6 +4797,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::Some(cloudjobs_core::ListModel {
                 items: "/instances",
@@ -4889,6 +4895,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "DescribeAccountAssignmentCreationStatus",
                 ids: ::std::option::Option::Some(
@@ -4964,6 +4971,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5032,6 +5040,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::Some(cloudjobs_core::ListModel {
                 items: "/account_assignments_creation_status",
@@ -5129,6 +5138,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "DescribeAccountAssignmentDeletionStatus",
                 ids: ::std::option::Option::Some(
@@ -5204,6 +5214,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -5274,6 +5285,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "DescribePermissionSetProvisioningStatus",
                 ids: ::std::option::Option::Some(
@@ -5349,6 +5361,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::None,
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(

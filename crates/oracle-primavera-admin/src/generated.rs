@@ -2554,6 +2554,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
                 partial_field: ::std::option::Option::Some("/deleteFailed"),
             }),
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -2582,6 +2583,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::Some(
@@ -2610,6 +2612,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: false,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
@@ -2706,6 +2709,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             ],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::Some(cloudjobs_core::StartModel {
                 follow: "GetUserJobStatus",
                 ids: ::std::option::Option::None,
@@ -2735,6 +2739,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             params: &[],
             job: ::std::option::Option::None,
             mutates: true,
+            rate_limit: ::std::option::Option::None,
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,

@@ -274,3 +274,43 @@ async fn oracle_locations_are_followed() {
     .unwrap();
     assert_eq!(output.body["message"], "done", "the second poll went where Location said");
 }
+
+#[tokio::test]
+async fn concurrent_waits_on_one_client_share_its_rate_limit() {
+    use cloudjobs_tencent_organization::types::GetProvisioningTaskStatusRequest;
+    const OPERATION: &str = "GetProvisioningTaskStatus";
+    // The spec records the vendor page's "220 requests per second", and a
+    // client keeps to it unless told otherwise.
+    let documented = cloudjobs_tencent_organization::PROTOCOL.operation_named(OPERATION).unwrap().rate_limit;
+    assert_eq!(documented, Some(220));
+    let emulator = emulator().await;
+    let plain = emulator.client_config("tencent-organization").unwrap();
+    assert_eq!(plain.rate_limiter().limit_of(OPERATION, documented), Some(220));
+    assert_eq!(plain.clone().without_documented_rate_limits().rate_limiter().limit_of(OPERATION, documented), None);
+
+    // 20 jobs of three polls each, at 100 requests per second: the 60
+    // requests cannot all have started before 590 ms, however fast the
+    // machine, if the 20 waits share one limiter.
+    let config = emulator.client_config("tencent-organization").unwrap().rate_limit(OPERATION, Some(100));
+    let client = cloudjobs_tencent_organization::Client::with_config(config).unwrap();
+    let began = Instant::now();
+    let waits: Vec<_> = (0..20)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .get_provisioning_task_status()
+                    .body(GetProvisioningTaskStatusRequest::builder().zone_id("z-1").task_id(format!("t-share{i}")))
+                    .wait_until_done(&quick())
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .collect();
+    for wait in waits {
+        wait.await.unwrap().unwrap();
+    }
+    assert_eq!(emulator.received(), 60);
+    let elapsed = began.elapsed();
+    assert!(elapsed >= Duration::from_millis(590), "60 requests at 100/s took only {elapsed:?}");
+}

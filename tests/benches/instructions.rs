@@ -1,0 +1,249 @@
+//! Workloads for instruction counting (`tools/instructions.sh`): run one of
+//! them N times under `valgrind --tool=callgrind`; the difference between two
+//! values of N, divided by their difference, is the cost of one iteration
+//! without the start-up. Instruction counts do not move with the load of a
+//! shared machine the way times do, which is what the last microseconds of
+//! the per-call overhead need.
+//!
+//! `cargo bench --bench instructions` runs each workload a few times as a
+//! smoke test; `instructions WORKLOAD N` runs one.
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
+use cloudjobs_core::signing::{RequestParts, acs3, basic, sdk_hmac, tc3};
+use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use time::OffsetDateTime;
+
+const BODY: &str = r#"{"RequestId":"005F4623-AE53-504D-830F-44825F7DC211","TaskStatus":{"Status":"Success","TaskId":"t-1","EndTime":"2021-11-05T02:58:08Z","TaskType":"DeleteAccessAssignment","StartTime":"2021-11-05T02:58:07Z"}}"#;
+
+const WORKLOADS: &[&str] = &[
+    "sign-acs3",
+    "sign-tc3",
+    "sign-sdk-hmac",
+    "sign-basic",
+    "hook-acs3",
+    "call-plain",
+    "call-plain-same-headers",
+    "call-ours",
+];
+
+fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> RequestParts {
+    let headers = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    RequestParts::from_target(method, target, headers, body.as_bytes().to_vec())
+}
+
+/// A server that answers every request with the same body, on its own thread.
+fn start_server() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                tokio::spawn(async move {
+                    let service = service_fn(|_request| async {
+                        let response = hyper::Response::builder()
+                            .header("content-type", "application/json")
+                            .body(Full::new(Bytes::from_static(BODY.as_bytes())));
+                        Ok::<_, Infallible>(response.unwrap())
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    address
+}
+
+fn run(workload: &str, times: usize) {
+    let now = OffsetDateTime::now_utc();
+    match workload {
+        "sign-acs3" => {
+            let request = parts(
+                "POST",
+                "/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****",
+                &[
+                    ("host", "cloudsso.cn-shanghai.aliyuncs.com"),
+                    ("x-acs-action", "GetTaskStatus"),
+                    ("x-acs-version", "2021-05-15"),
+                    ("accept", "application/json"),
+                ],
+                "",
+            );
+            for _ in 0..times {
+                let mut p = request.clone();
+                acs3::sign(
+                    &mut p,
+                    "LTAI5tExampleKeyId",
+                    "ExampleSecret0123456789",
+                    None,
+                    now,
+                    "3156853299f3",
+                );
+                black_box(p);
+            }
+        }
+        "sign-tc3" => {
+            let request = parts(
+                "POST",
+                "/",
+                &[
+                    ("host", "organization.tencentcloudapi.com"),
+                    ("content-type", "application/json"),
+                    ("x-tc-action", "GetProvisioningTaskStatus"),
+                    ("x-tc-version", "2021-03-31"),
+                ],
+                r#"{"TaskId":"t-d8wjd8j3****","ZoneId":"z-djw98wnd***"}"#,
+            );
+            for _ in 0..times {
+                let mut p = request.clone();
+                tc3::sign(
+                    &mut p,
+                    "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+                    "Gu5t9xGARNpq86cd98joQYCN",
+                    None,
+                    "organization",
+                    now,
+                );
+                black_box(p);
+            }
+        }
+        "sign-sdk-hmac" => {
+            let request = parts(
+                "GET",
+                "/v1/identity-center-service/status",
+                &[
+                    ("host", "identitycenter.myhuaweicloud.com"),
+                    ("content-type", "application/json"),
+                    ("x-domain-id", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
+                ],
+                "",
+            );
+            for _ in 0..times {
+                let mut p = request.clone();
+                sdk_hmac::sign(
+                    &mut p,
+                    "QTWAOYTTINDUT2QVKYUC",
+                    "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
+                    None,
+                    now,
+                );
+                black_box(p);
+            }
+        }
+        "sign-basic" => {
+            for _ in 0..times {
+                black_box(basic::basic(black_box("admin"), black_box("password")));
+            }
+        }
+        "hook-acs3" => {
+            let config = ClientConfig::new()
+                .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"));
+            let url = "https://cloudsso.cn-shanghai.aliyuncs.com/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****";
+            let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+            for (name, value) in [
+                ("x-acs-action", "GetTaskStatus"),
+                ("x-acs-version", "2021-05-15"),
+                ("accept", "application/json"),
+            ] {
+                request.headers_mut().insert(name, value.parse().unwrap());
+            }
+            for _ in 0..times {
+                let mut r = request.try_clone().unwrap();
+                cloudjobs_core::hooks::sign(&cloudjobs_alibaba_cloudsso::PROTOCOL, &config, &mut r);
+                black_box(r);
+            }
+        }
+        call => calls(call, times),
+    }
+}
+
+/// The three calls, each made once before counting so that the connection
+/// and the TLS provider are set up outside the loop.
+fn calls(workload: &str, times: usize) {
+    let url = format!("http://{}", start_server());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let config = ClientConfig::new()
+        .endpoint(&url)
+        .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"))
+        .retry(RetryPolicy::default());
+    let ours = runtime.block_on(async { cloudjobs_alibaba_cloudsso::Client::with_config(config).unwrap() });
+    let plain = reqwest::Client::new();
+    // What our call sends besides the query: the same header names and sizes.
+    let same_headers = [
+        ("accept", "application/json"),
+        ("x-acs-action", "GetTaskStatus"),
+        ("x-acs-version", "2021-05-15"),
+        ("x-acs-date", "2026-11-24T09:00:00Z"),
+        ("x-acs-signature-nonce", "0d5ec5d4d9a3464c8a1e2f1b9d4e2a7c"),
+        ("x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("user-agent", "cloudjobs/0.1.0"),
+        (
+            "authorization",
+            "ACS3-HMAC-SHA256 Credential=LTAI5tExampleKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        ),
+    ];
+    let one = || async {
+        match workload {
+            "call-plain" => {
+                let response = plain
+                    .post(format!("{url}/"))
+                    .query(&[("DirectoryId", "d-00fc2p61****"), ("TaskId", "t-1")])
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap();
+                black_box(response.json::<GetTaskStatusResponse>().await.unwrap());
+            }
+            "call-plain-same-headers" => {
+                let mut request = plain
+                    .post(format!("{url}/"))
+                    .query(&[("DirectoryId", "d-00fc2p61****"), ("TaskId", "t-1")]);
+                for (name, value) in same_headers {
+                    request = request.header(name, value);
+                }
+                let response = request.send().await.unwrap();
+                black_box(response.json::<GetTaskStatusResponse>().await.unwrap());
+            }
+            "call-ours" => {
+                black_box(
+                    ours.get_task_status()
+                        .directory_id("d-00fc2p61****")
+                        .task_id("t-1")
+                        .send()
+                        .await
+                        .unwrap()
+                        .into_inner(),
+                );
+            }
+            other => panic!("unknown workload {other}; the workloads are {WORKLOADS:?}"),
+        }
+    };
+    runtime.block_on(async {
+        one().await;
+        for _ in 0..times {
+            one().await;
+        }
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    match args.as_slice() {
+        [workload, times] => run(workload, times.parse().expect("N is a number of iterations")),
+        // `cargo bench` (and CI's build of the benches) runs every workload a few times.
+        _ => WORKLOADS.iter().for_each(|workload| run(workload, 3)),
+    }
+}
