@@ -1,13 +1,19 @@
 //! `cargo xtask bench-build`: the build weight of an application that depends
-//! on one cloudjobs client crate, beside the same application on AWS's
-//! comparable identity-center client (aws-sdk-sso with aws-config), measured in
-//! one run on this machine: a clean debug build's wall time and the number of
-//! crates it compiles.
+//! on one cloudjobs client crate, beside the floor under it (an application on
+//! bare reqwest with rustls and ring, serde_json and tokio, which any client of
+//! this design needs) and AWS's comparable identity-center client (aws-sdk-sso
+//! with aws-config), measured in one run on this machine: a clean debug
+//! build's wall time and the number of crates it compiles.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The name of the floor: reqwest and what a JSON client needs with it.
+pub const BARE: &str = "bare reqwest + rustls/ring + serde_json + tokio";
+/// The name of the application on a cloudjobs client crate.
+pub const OURS: &str = "cloudjobs-alibaba-cloudsso";
 
 /// One application to build.
 struct App {
@@ -32,7 +38,22 @@ fn apps(root: &Path) -> Vec<App> {
     let ours = root.join("crates/alibaba-cloudsso");
     vec![
         App {
-            name: "cloudjobs-alibaba-cloudsso",
+            name: BARE,
+            dependencies: "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls-no-provider\"] }\n\
+                           rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n\
+                           serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
+                           tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n"
+                .to_owned(),
+            main: "#[derive(serde::Deserialize)]\nstruct Answer {\n    id: String,\n}\n\n\
+                   #[tokio::main(flavor = \"current_thread\")]\nasync fn main() {\n    \
+                   let _ = rustls::crypto::ring::default_provider().install_default();\n    \
+                   let client = reqwest::Client::new();\n    \
+                   println!(\"{}\", client.get(\"https://example.invalid\").build().is_ok());\n    \
+                   let answer: Result<Answer, _> = serde_json::from_str(\"{\\\"id\\\":\\\"x\\\"}\");\n    \
+                   println!(\"{:?}\", answer.map(|a| a.id));\n}\n",
+        },
+        App {
+            name: OURS,
             dependencies: format!(
                 "cloudjobs-alibaba-cloudsso = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
                 ours.display().to_string()
@@ -89,7 +110,7 @@ fn measure(dir: &Path, app: &App) -> Result<Measured, String> {
     Ok(Measured { name: app.name, build, compiled, resolved })
 }
 
-/// Builds both applications from clean, one after the other, under `root/target/bench-build`.
+/// Builds the three applications from clean, one after the other, under `root/target/bench-build`.
 pub fn bench_build(root: &Path) -> Result<Vec<Measured>, String> {
     let base: PathBuf = root.join("target").join("bench-build");
     apps(root)

@@ -208,13 +208,22 @@ fn bench_build(root: &std::path::Path) -> ExitCode {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("clean debug build on {cores} cores, downloads excluded\n");
     println!(
-        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs AWS |"
+        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs bare reqwest | build vs AWS |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
+    let seconds_of = |name: &str| measured.iter().find(|m| m.name == name).map(|m| m.build.as_secs_f64());
+    let bare = seconds_of(xtask::BARE).unwrap_or(1.0);
     let aws = measured.last().map(|m| m.build.as_secs_f64()).unwrap_or(1.0);
     for m in &measured {
         let seconds = m.build.as_secs_f64();
-        println!("| {} | {seconds:.1} | {} | {} | {:.2} |", m.name, m.compiled, m.resolved, seconds / aws);
+        println!(
+            "| {} | {seconds:.1} | {} | {} | {:.2} | {:.2} |",
+            m.name,
+            m.compiled,
+            m.resolved,
+            seconds / bare,
+            seconds / aws
+        );
     }
     ExitCode::SUCCESS
 }

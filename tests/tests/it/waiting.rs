@@ -286,7 +286,10 @@ async fn concurrent_waits_on_one_client_share_its_rate_limit() {
     let emulator = emulator().await;
     let plain = emulator.client_config("tencent-organization").unwrap();
     assert_eq!(plain.rate_limiter().limit_of(OPERATION, documented), Some(220));
-    assert_eq!(plain.clone().without_documented_rate_limits().rate_limiter().limit_of(OPERATION, documented), None);
+    assert_eq!(
+        plain.clone().without_documented_rate_limits().rate_limiter().limit_of(OPERATION, documented),
+        None
+    );
 
     // 20 jobs of three polls each, at 100 requests per second: the 60
     // requests cannot all have started before 590 ms, however fast the
@@ -300,7 +303,11 @@ async fn concurrent_waits_on_one_client_share_its_rate_limit() {
             tokio::spawn(async move {
                 client
                     .get_provisioning_task_status()
-                    .body(GetProvisioningTaskStatusRequest::builder().zone_id("z-1").task_id(format!("t-share{i}")))
+                    .body(
+                        GetProvisioningTaskStatusRequest::builder()
+                            .zone_id("z-1")
+                            .task_id(format!("t-share{i}")),
+                    )
                     .wait_until_done(&quick())
                     .await
                     .map(|_| ())

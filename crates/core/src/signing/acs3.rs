@@ -1,7 +1,6 @@
 //! Alibaba Cloud ACS3-HMAC-SHA256 (signature V3), used by EIAM and CloudSSO.
 
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, sha256_hex};
@@ -40,9 +39,7 @@ pub fn sign(
     now: OffsetDateTime,
     nonce: &str,
 ) {
-    let date = now
-        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
-        .expect("a UTC time always formats");
+    let date = super::utc_stamp(now, true);
     let body_hash = sha256_hex(&parts.body);
     parts.set_header("x-acs-date", date);
     parts.set_header("x-acs-signature-nonce", nonce);

@@ -223,6 +223,25 @@ pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// A UTC time as the signatures write it: `2026-11-24T09:00:00Z` with
+/// `separators`, `20261124T090000Z` without. Written by hand rather than
+/// through `time`'s format descriptions, whose macro crate a client would
+/// otherwise compile only for these three lines.
+pub(crate) fn utc_stamp(now: time::OffsetDateTime, separators: bool) -> String {
+    let t = now.to_offset(time::UtcOffset::UTC);
+    let (date, colon) = if separators { ("-", ":") } else { ("", "") };
+    format!(
+        "{:04}{date}{:02}{date}{:02}T{:02}{colon}{:02}{colon}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex_of(&Sha256::digest(data))
@@ -326,6 +345,16 @@ pub fn nonce() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "alibaba")]
+    #[test]
+    fn stamps_are_utc_in_both_forms() {
+        let at = time::OffsetDateTime::from_unix_timestamp(1_573_788_615).unwrap(); // Huawei's documented example time
+        assert_eq!(utc_stamp(at, false), "20191115T033015Z");
+        assert_eq!(utc_stamp(at, true), "2019-11-15T03:30:15Z");
+        let shifted = at.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap());
+        assert_eq!(utc_stamp(shifted, true), "2019-11-15T03:30:15Z");
+    }
 
     #[test]
     fn rfc3986_encoding_matches_the_vendors_rules() {

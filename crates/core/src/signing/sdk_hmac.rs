@@ -2,7 +2,6 @@
 
 use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, rfc3986, sha256_hex};
@@ -52,9 +51,7 @@ pub fn sign(
     if let Some(token) = security_token {
         parts.set_header("x-security-token", token);
     }
-    let date = now
-        .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
-        .expect("a UTC time always formats");
+    let date = super::utc_stamp(now, false);
     parts.set_header("x-sdk-date", date.clone());
     let mut signed: Vec<&str> =
         parts.headers.iter().map(|(n, _)| n.as_str()).filter(|n| *n != "authorization").collect();
@@ -92,9 +89,20 @@ pub fn verify(
 
 /// When a request was signed (Unix seconds), from its `X-Sdk-Date`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
+    // `20191115T033655Z`: the digits at fixed places.
     let date = parts.header("x-sdk-date")?;
-    let format = format_description!("[year][month][day]T[hour][minute][second]Z");
-    time::PrimitiveDateTime::parse(date, format).ok().map(|t| t.assume_utc().unix_timestamp())
+    let digits = |range: std::ops::Range<usize>| date.get(range)?.parse::<u16>().ok();
+    if date.len() != 16 || date.get(8..9) != Some("T") || !date.ends_with('Z') {
+        return None;
+    }
+    let month = time::Month::try_from(u8::try_from(digits(4..6)?).ok()?).ok()?;
+    let day =
+        time::Date::from_calendar_date(i32::from(digits(0..4)?), month, u8::try_from(digits(6..8)?).ok()?)
+            .ok()?;
+    let [hour, minute, second] =
+        [digits(9..11)?, digits(11..13)?, digits(13..15)?].map(|n| u8::try_from(n).unwrap_or(u8::MAX));
+    let clock = time::Time::from_hms(hour, minute, second).ok()?;
+    Some(time::PrimitiveDateTime::new(day, clock).assume_utc().unix_timestamp())
 }
 
 #[cfg(test)]

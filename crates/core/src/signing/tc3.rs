@@ -1,7 +1,6 @@
 //! Tencent Cloud TC3-HMAC-SHA256 (API 3.0 signatures), used by Organization.
 
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
 use super::{hmac_sha256, sha256_hex};
@@ -19,10 +18,11 @@ pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> R
 
 /// `<date>/<service>/tc3_request` for a Unix timestamp.
 pub fn credential_scope(timestamp: i64, service: &str) -> String {
-    let date = OffsetDateTime::from_unix_timestamp(timestamp)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .format(format_description!("[year]-[month]-[day]"))
-        .expect("a UTC date always formats");
+    let stamp = super::utc_stamp(
+        OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        true,
+    );
+    let date = stamp.split('T').next().unwrap_or_default();
     format!("{date}/{service}/tc3_request")
 }
 

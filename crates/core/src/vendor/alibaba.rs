@@ -116,7 +116,7 @@ fn cli_profile(
 /// A value of Alibaba's `credentials.ini` as its credentials library reads
 /// it: cut at the first `#` (a comment), then trimmed. Python's configparser,
 /// which Tencent's and Huawei's SDKs use, keeps a `#`, and so do they here.
-fn alibaba_ini_value(section: &ini::Properties, key: &str) -> Option<String> {
+fn alibaba_ini_value(section: &super::IniSection, key: &str) -> Option<String> {
     ini_value(section, key)
         .and_then(|v| Some(v.split('#').next()?.trim().to_owned()))
         .filter(|v| !v.is_empty())

@@ -365,7 +365,7 @@ pub(crate) fn request_id() -> String {
 
 /// A value from a credentials file without a trailing `# comment`, as
 /// Alibaba's tools read them (the other vendors' files have no such values).
-pub(crate) fn ini_value(section: &ini::Properties, key: &str) -> Option<String> {
+pub(crate) fn ini_value(section: &IniSection, key: &str) -> Option<String> {
     section.get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
@@ -442,14 +442,49 @@ pub(crate) fn variable_pair(
     }
 }
 
-/// One section of an INI file, or `None` when the file does not exist.
-pub(crate) fn ini_section(path: &Path, section: &str) -> Result<Option<ini::Properties>, CloudError> {
+/// The keys (lower-case) and values of one section of an INI file.
+pub(crate) type IniSection = std::collections::BTreeMap<String, String>;
+
+/// One section of an INI file, or `None` when the file or the section does not exist.
+pub(crate) fn ini_section(path: &Path, section: &str) -> Result<Option<IniSection>, CloudError> {
     if !path.is_file() {
         return Ok(None);
     }
-    let file = ini::Ini::load_from_file(path)
+    let text = std::fs::read_to_string(path)
         .map_err(|e| CloudError::configuration(format!("cannot read {}: {e}", path.display())))?;
-    Ok(file.section(Some(section)).cloned())
+    Ok(parse_ini_section(&text, section))
+}
+
+/// Reads section `wanted` of an INI text the way Python's configparser does,
+/// which Tencent's and Huawei's SDKs use to read these files: `[name]`
+/// headers, `key = value` or `key: value` lines with the key lower-cased and
+/// both sides trimmed, whole-line comments starting with `#` or `;`, and no
+/// quoting, escapes or inline comments (a `#` inside a value is part of it).
+/// A key given twice keeps its last value.
+fn parse_ini_section(text: &str, wanted: &str) -> Option<IniSection> {
+    let mut in_wanted = false;
+    let mut found: Option<IniSection> = None;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+            in_wanted = name.trim() == wanted;
+            if in_wanted {
+                found.get_or_insert_with(IniSection::new);
+            }
+            continue;
+        }
+        if !in_wanted {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once(['=', ':']) {
+            found
+                .get_or_insert_with(IniSection::new)
+                .insert(key.trim().to_ascii_lowercase(), value.trim().to_owned());
+        }
+    }
+    found
 }
 
 /// The error fields of any vendor's error body: each vendor's reader is
@@ -715,6 +750,18 @@ mod tests {
         let sealed = find(Vendor::Huawei, &[], Some("sealed")).unwrap_err();
         assert!(sealed.message().contains("encrypted by KooCLI"), "{sealed}");
         assert!(!rules(Vendor::Oracle).has_profiles());
+    }
+
+    #[test]
+    fn ini_sections_are_read_as_configparser_reads_them() {
+        let text = "; a comment\n[default]\nsecret_id = AKID#1\n  Secret_Key: a=b;c \n\n[other]\nsecret_id = x\n[default]\nsecret_id = AKID2\n";
+        let section = parse_ini_section(text, "default").unwrap();
+        assert_eq!(section.get("secret_id").map(String::as_str), Some("AKID2"));
+        assert_eq!(section.get("secret_key").map(String::as_str), Some("a=b;c"));
+        assert_eq!(parse_ini_section(text, "other").unwrap().get("secret_id").map(String::as_str), Some("x"));
+        assert_eq!(parse_ini_section(text, "missing"), None);
+        assert_eq!(parse_ini_section("[empty]\n", "empty"), Some(IniSection::new()));
+        assert_eq!(parse_ini_section("[a]\nsecret_id = AKID#1\n", "a").unwrap()["secret_id"], "AKID#1");
     }
 
     #[test]
