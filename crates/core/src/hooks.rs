@@ -77,15 +77,21 @@ fn parts_of(request: &reqwest::Request) -> RequestParts {
 pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::Request) {
     let Some(credentials) = config.configured_credentials() else { return };
     let mut parts = parts_of(request);
+    let before: Vec<(String, String)> = parts.headers.clone();
     if !sign_parts(protocol, credentials, &mut parts) {
         // Credentials were checked against the scheme when the client was created.
         return;
     }
     if !parts.query.is_empty() {
-        request.url_mut().set_query(Some(&crate::signing::canonical_query(&parts.query)));
+        let canonical = crate::signing::canonical_query(&parts.query);
+        // Rewriting the URL re-parses it: only when the encoding differs.
+        if request.url().query() != Some(canonical.as_str()) {
+            request.url_mut().set_query(Some(&canonical));
+        }
     }
     let headers = request.headers_mut();
-    for (name, value) in parts.headers {
+    // Only what the signer added or changed goes back into the request.
+    for (name, value) in parts.headers.into_iter().filter(|header| !before.contains(header)) {
         if name == "host" {
             continue;
         }

@@ -18,11 +18,7 @@ pub mod tc3;
 
 use std::fmt;
 
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-use sha2::{Digest, Sha256};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded
 /// with upper-case hex. All three HMAC schemes encode query strings this way.
@@ -244,7 +240,7 @@ pub(crate) fn utc_stamp(now: time::OffsetDateTime, separators: bool) -> String {
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex_of(&Sha256::digest(data))
+    hex_of(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
@@ -261,9 +257,10 @@ pub(crate) fn hex_of(digest: &[u8]) -> String {
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// HMAC-SHA256 of `data` under `key`.
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
