@@ -31,6 +31,11 @@ pub use readme::crate_readme;
 
 use crate::error::Problems;
 
+/// The largest spec the generator reads. The five real specs are 20 to 70 KB;
+/// a bound keeps a runaway file (a generated dump, a bad merge) from taking
+/// the generator's time and memory before any rule can say what is wrong.
+pub const MAX_SPEC_BYTES: usize = 4 << 20;
+
 /// The Rust path at which a client crate mounts its generated module. Open
 /// enums are referred to through it, from the types and the client alike.
 const GENERATED_MODULE: &str = "crate::generated";
@@ -47,6 +52,20 @@ pub fn header(spec_file: &str, spec_text: &str) -> String {
 /// every rule holds. The error is the first extension that cannot be read, or
 /// else the first broken rule in document order.
 pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
+    if text.len() > MAX_SPEC_BYTES {
+        // Located where the limit is crossed: the lines before it are the ones to look at.
+        let line =
+            text.as_bytes().iter().take(MAX_SPEC_BYTES).filter(|b| **b == b'\n').count().saturating_add(1);
+        return Err(SpecError {
+            file: file.to_owned(),
+            line: Some(line),
+            path: SpecPath::root(),
+            message: format!(
+                "the spec is {} bytes; a spec may have at most {MAX_SPEC_BYTES} (4 MiB), and this line is where it passes that",
+                text.len()
+            ),
+        });
+    }
     let document = read::parse_yaml(file, text)?;
     let mut problems = Problems::new(file, text);
     let protocol = rules::check_root(&document, &problems)?;

@@ -600,6 +600,17 @@ fn a_broken_spec_leaves_every_committed_file_untouched() {
 /// the line of each problem is found in tokens read once, and a chain of
 /// `$ref` aliases is followed 32 steps at most.
 #[test]
+fn a_spec_over_the_size_bound_is_refused_before_it_is_read() {
+    let padding = "# filler\n".repeat(cloudjobs_codegen::MAX_SPEC_BYTES / 9 + 1);
+    let text = format!("{RPC}{padding}");
+    let error = cloudjobs_codegen::generate("specs/huge.yaml", &text).unwrap_err();
+    assert!(error.message.contains("a spec may have at most 4194304 (4 MiB)"), "{error}");
+    let line = error.line.unwrap();
+    // The line where the bound is crossed, past the real spec.
+    assert!(line > RPC.lines().count() && line <= text.lines().count(), "{error}");
+}
+
+#[test]
 fn a_long_alias_chain_and_thousands_of_typos_are_refused_with_a_location() {
     let mut aliases = String::new();
     for i in 0..20_000 {
