@@ -633,3 +633,55 @@ fn a_long_alias_chain_and_thousands_of_typos_are_refused_with_a_location() {
         "{error}"
     );
 }
+
+/// Every name issue 16 reported as a panic or as code that does not compile,
+/// one by one: each is now refused at a line of the spec that names it.
+#[test]
+fn every_hostile_name_of_issue_16_is_refused_at_its_line() {
+    let property = |name: &str| {
+        format!("        {name}:\n          type: string\n          description: Again.\n        Count:\n")
+    };
+    let schema =
+        |name: &str| format!("    {name}:\n      type: string\n      description: A status.\n    Error:\n");
+    let parameter = |name: &str| format!("        - name: \"{name}\"\n");
+    let mut cases: Vec<(&str, &str, String, &str)> = vec![
+        (RPC, "        4XX:\n", "        \"\":\n".to_owned(), "\"\""),
+        (RPC, "        - name: TaskId\n", parameter("1st"), "1st"),
+        (RPC, "        - name: TaskId\n", parameter(""), "name"),
+        (RPC, "        - name: TaskId\n", parameter("Body"), "Body"),
+        (RPC, "        - name: TaskId\n", parameter("Send"), "Send"),
+        (RPC, "        Count:\n", property("status"), "status"),
+        (RPC, "    Error:\n", schema("Task-Status-Value"), "Task-Status-Value"),
+        (RPC, "    Error:\n", schema("1TaskStatusValue"), "1TaskStatusValue"),
+        (RPC, "    Error:\n", schema("\"Get Task\""), "Get Task"),
+        (
+            RPC,
+            "    Error:\n",
+            "    SelfRef:\n      $ref: \"#/components/schemas/SelfRef\"\n    Error:\n".to_owned(),
+            "SelfRef",
+        ),
+    ];
+    for id in ["Await", "Error", "Gen", "New", "Result", "Type", "Match"] {
+        cases.push((REST, "operationId: GetJob", format!("operationId: {id}"), id));
+    }
+    // Twins inside one schema: each pair becomes one Rust field.
+    for (first, second) in [("Foo", "foo"), ("fooBar", "foo_bar"), ("self", "Self")] {
+        let twins = format!("{}{}", property(first).replace("        Count:\n", ""), property(second));
+        cases.push((RPC, "        Count:\n", twins, second));
+    }
+    for (base, find, replace, named) in &cases {
+        assert!(base.contains(find), "{find:?}");
+        let text = base.replacen(find, replace, 1);
+        let error = catch_unwind(|| cloudjobs_codegen::generate("specs/hostile.yaml", &text))
+            .unwrap_or_else(|_| panic!("{named}: the generator panicked"))
+            .err()
+            .unwrap_or_else(|| panic!("{named}: accepted"));
+        let line = error.line.unwrap_or_else(|| panic!("{named}: no line in {error}"));
+        let shown = text.lines().nth(line - 1).unwrap_or_default();
+        // Either twin may be the one named: compared without case.
+        assert!(
+            shown.to_lowercase().contains(&named.to_lowercase()),
+            "{named}: line {line} is {shown:?}: {error}"
+        );
+    }
+}
