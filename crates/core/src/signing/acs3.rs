@@ -21,7 +21,7 @@ pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> R
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
 pub fn string_to_sign(canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()))
+    super::concat(&[ALGORITHM, "\n", &sha256_hex(canonical_request.as_bytes())])
 }
 
 /// The hex signature of `string_to_sign` under the access key secret.

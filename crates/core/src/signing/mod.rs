@@ -90,7 +90,11 @@ impl RequestParts {
 
     /// Sets header `name` (lower-case), replacing an earlier value.
     pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
-        self.headers.retain(|(n, _)| n != name);
+        if self.headers.iter().any(|(n, _)| n == name) {
+            self.headers.retain(|(n, _)| n != name);
+        }
+        // A signer adds up to five headers: one allocation for all of them.
+        self.headers.reserve(5);
         self.headers.push((name.to_owned(), value.into()));
     }
 
@@ -225,16 +229,44 @@ pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
 /// otherwise compile only for these three lines.
 pub(crate) fn utc_stamp(now: time::OffsetDateTime, separators: bool) -> String {
     let t = now.to_offset(time::UtcOffset::UTC);
-    let (date, colon) = if separators { ("-", ":") } else { ("", "") };
-    format!(
-        "{:04}{date}{:02}{date}{:02}T{:02}{colon}{:02}{colon}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut out = String::with_capacity(20);
+    fn two(out: &mut String, n: u8) {
+        out.push(char::from(b'0'.saturating_add(n / 10 % 10)));
+        out.push(char::from(b'0'.saturating_add(n % 10)));
+    }
+    match u16::try_from(t.year()) {
+        Ok(year) if year <= 9999 => {
+            two(&mut out, u8::try_from(year / 100).unwrap_or(0));
+            two(&mut out, u8::try_from(year % 100).unwrap_or(0));
+        }
+        // Years outside 0..=9999 are never a signing time; written plainly all the same.
+        _ => out.push_str(&t.year().to_string()),
+    }
+    for n in [u8::from(t.month()), t.day()] {
+        if separators {
+            out.push('-');
+        }
+        two(&mut out, n);
+    }
+    out.push('T');
+    for (i, n) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
+        if separators && i > 0 {
+            out.push(':');
+        }
+        two(&mut out, n);
+    }
+    out.push('Z');
+    out
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The pieces joined, in a string allocated once at the right size.
+pub(crate) fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).fold(0, usize::saturating_add));
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]

@@ -30,7 +30,7 @@ pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> R
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n` and the hashed canonical request.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(canonical_request.as_bytes()))
+    super::concat(&[ALGORITHM, "\n", sdk_date, "\n", &sha256_hex(canonical_request.as_bytes())])
 }
 
 /// The hex signature under the secret key (no key derivation).
@@ -60,8 +60,15 @@ pub fn sign(
     let canonical =
         canonical_request(parts, &signed).expect("every signed header was just read from the request");
     let signature = signature(secret_key, &string_to_sign(&date, &canonical));
-    let authorization =
-        format!("{ALGORITHM} Access={access_key}, SignedHeaders={}, Signature={signature}", joined(&signed));
+    let authorization = super::concat(&[
+        ALGORITHM,
+        " Access=",
+        access_key,
+        ", SignedHeaders=",
+        &joined(&signed),
+        ", Signature=",
+        &signature,
+    ]);
     parts.set_header("authorization", authorization);
 }
 
