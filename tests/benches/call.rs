@@ -2,47 +2,12 @@
 //! beside an unsigned plain `reqwest` call to the same server decoding the same
 //! typed answer, in the same run: the ratio is our per-call overhead.
 
-use std::convert::Infallible;
-use std::net::SocketAddr;
-
-use bytes::Bytes;
 use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
 use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
 use criterion::{Criterion, criterion_group, criterion_main};
-use http_body_util::Full;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 
-const BODY: &str = r#"{"RequestId":"005F4623-AE53-504D-830F-44825F7DC211","TaskStatus":{"Status":"Success","TaskId":"t-1","EndTime":"2021-11-05T02:58:08Z","TaskType":"DeleteAccessAssignment","StartTime":"2021-11-05T02:58:07Z"}}"#;
-
-/// A server that answers every request with the same body, on its own runtime
-/// thread, like a remote endpoint that costs nothing.
-fn start_server() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                tokio::spawn(async move {
-                    let service = service_fn(|_request| async {
-                        let response = hyper::Response::builder()
-                            .header("content-type", "application/json")
-                            .body(Full::new(Bytes::from_static(BODY.as_bytes())));
-                        Ok::<_, Infallible>(response.unwrap())
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-    });
-    address
-}
+mod support;
+use support::start_server;
 
 fn calls(c: &mut Criterion) {
     let address = start_server();

@@ -8,20 +8,15 @@
 //! `cargo bench --bench instructions` runs each workload a few times as a
 //! smoke test; `instructions WORKLOAD N` runs one.
 
-use std::convert::Infallible;
 use std::hint::black_box;
-use std::net::SocketAddr;
 
-use bytes::Bytes;
 use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
-use cloudjobs_core::signing::{RequestParts, acs3, basic, sdk_hmac, tc3};
+use cloudjobs_core::signing::{acs3, basic, sdk_hmac, tc3};
 use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
-use http_body_util::Full;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use time::OffsetDateTime;
 
-const BODY: &str = r#"{"RequestId":"005F4623-AE53-504D-830F-44825F7DC211","TaskStatus":{"Status":"Success","TaskId":"t-1","EndTime":"2021-11-05T02:58:08Z","TaskType":"DeleteAccessAssignment","StartTime":"2021-11-05T02:58:07Z"}}"#;
+mod support;
+use support::start_server;
 
 const WORKLOADS: &[&str] = &[
     "sign-acs3",
@@ -34,54 +29,11 @@ const WORKLOADS: &[&str] = &[
     "call-ours",
 ];
 
-fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> RequestParts {
-    let headers = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-    RequestParts::from_target(method, target, headers, body.as_bytes().to_vec())
-}
-
-/// A server that answers every request with the same body, on its own thread.
-fn start_server() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                tokio::spawn(async move {
-                    let service = service_fn(|_request| async {
-                        let response = hyper::Response::builder()
-                            .header("content-type", "application/json")
-                            .body(Full::new(Bytes::from_static(BODY.as_bytes())));
-                        Ok::<_, Infallible>(response.unwrap())
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-    });
-    address
-}
-
 fn run(workload: &str, times: usize) {
     let now = OffsetDateTime::now_utc();
     match workload {
         "sign-acs3" => {
-            let request = parts(
-                "POST",
-                "/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****",
-                &[
-                    ("host", "cloudsso.cn-shanghai.aliyuncs.com"),
-                    ("x-acs-action", "GetTaskStatus"),
-                    ("x-acs-version", "2021-05-15"),
-                    ("accept", "application/json"),
-                ],
-                "",
-            );
+            let request = support::alibaba_request();
             for _ in 0..times {
                 let mut p = request.clone();
                 acs3::sign(
@@ -96,17 +48,7 @@ fn run(workload: &str, times: usize) {
             }
         }
         "sign-tc3" => {
-            let request = parts(
-                "POST",
-                "/",
-                &[
-                    ("host", "organization.tencentcloudapi.com"),
-                    ("content-type", "application/json"),
-                    ("x-tc-action", "GetProvisioningTaskStatus"),
-                    ("x-tc-version", "2021-03-31"),
-                ],
-                r#"{"TaskId":"t-d8wjd8j3****","ZoneId":"z-djw98wnd***"}"#,
-            );
+            let request = support::tencent_request();
             for _ in 0..times {
                 let mut p = request.clone();
                 tc3::sign(
@@ -121,16 +63,7 @@ fn run(workload: &str, times: usize) {
             }
         }
         "sign-sdk-hmac" => {
-            let request = parts(
-                "GET",
-                "/v1/identity-center-service/status",
-                &[
-                    ("host", "identitycenter.myhuaweicloud.com"),
-                    ("content-type", "application/json"),
-                    ("x-domain-id", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
-                ],
-                "",
-            );
+            let request = support::huawei_request();
             for _ in 0..times {
                 let mut p = request.clone();
                 sdk_hmac::sign(

@@ -5,30 +5,17 @@
 
 use std::hint::black_box;
 
-use cloudjobs_core::signing::{RequestParts, acs3, basic, sdk_hmac, tc3};
+use cloudjobs_core::signing::{acs3, basic, sdk_hmac, tc3};
 use cloudjobs_core::{ClientConfig, Credentials};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use time::OffsetDateTime;
 
-fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> RequestParts {
-    let headers = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-    RequestParts::from_target(method, target, headers, body.as_bytes().to_vec())
-}
+mod support;
 
 fn signers(c: &mut Criterion) {
     let now = OffsetDateTime::now_utc();
     let mut group = c.benchmark_group("sign");
-    let alibaba = parts(
-        "POST",
-        "/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****",
-        &[
-            ("host", "cloudsso.cn-shanghai.aliyuncs.com"),
-            ("x-acs-action", "GetTaskStatus"),
-            ("x-acs-version", "2021-05-15"),
-            ("accept", "application/json"),
-        ],
-        "",
-    );
+    let alibaba = support::alibaba_request();
     group.bench_function("ACS3-HMAC-SHA256", |b| {
         b.iter_batched(
             || alibaba.clone(),
@@ -46,17 +33,7 @@ fn signers(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    let tencent = parts(
-        "POST",
-        "/",
-        &[
-            ("host", "organization.tencentcloudapi.com"),
-            ("content-type", "application/json"),
-            ("x-tc-action", "GetProvisioningTaskStatus"),
-            ("x-tc-version", "2021-03-31"),
-        ],
-        r#"{"TaskId":"t-d8wjd8j3****","ZoneId":"z-djw98wnd***"}"#,
-    );
+    let tencent = support::tencent_request();
     group.bench_function("TC3-HMAC-SHA256", |b| {
         b.iter_batched(
             || tencent.clone(),
@@ -74,16 +51,7 @@ fn signers(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    let huawei = parts(
-        "GET",
-        "/v1/identity-center-service/status",
-        &[
-            ("host", "identitycenter.myhuaweicloud.com"),
-            ("content-type", "application/json"),
-            ("x-domain-id", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
-        ],
-        "",
-    );
+    let huawei = support::huawei_request();
     group.bench_function("SDK-HMAC-SHA256", |b| {
         b.iter_batched(
             || huawei.clone(),

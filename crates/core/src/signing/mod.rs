@@ -140,22 +140,15 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 /// is sorted as it is, without encoding it twice.
 fn push_canonical_query(out: &mut String, query: &[(String, String)]) {
     let plain = |text: &str| text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b));
-    if query.iter().all(|(name, value)| plain(name) && plain(value)) {
-        let mut pairs: Vec<&(String, String)> = query.iter().collect();
-        pairs.sort();
-        for (i, (name, value)) in pairs.into_iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            out.push_str(name);
-            out.push('=');
-            out.push_str(value);
-        }
-        return;
-    }
-    let mut pairs: Vec<(String, String)> = query.iter().map(|(n, v)| (rfc3986(n), rfc3986(v))).collect();
-    pairs.sort();
-    for (i, (name, value)) in pairs.iter().enumerate() {
+    let encoded: Vec<(String, String)>;
+    let mut pairs: Vec<(&str, &str)> = if query.iter().all(|(name, value)| plain(name) && plain(value)) {
+        query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
+    } else {
+        encoded = query.iter().map(|(name, value)| (rfc3986(name), rfc3986(value))).collect();
+        encoded.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
+    };
+    pairs.sort_unstable();
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }

@@ -1,0 +1,94 @@
+//! What the benches share: a local server that answers every request with the
+//! same CloudSSO body, and the unsigned requests the signers start from.
+
+#![allow(dead_code)] // Each bench uses its own part of this module.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use cloudjobs_core::signing::RequestParts;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+/// The body the server sends: CloudSSO's documented `GetTaskStatus` answer.
+pub const BODY: &str = r#"{"RequestId":"005F4623-AE53-504D-830F-44825F7DC211","TaskStatus":{"Status":"Success","TaskId":"t-1","EndTime":"2021-11-05T02:58:08Z","TaskType":"DeleteAccessAssignment","StartTime":"2021-11-05T02:58:07Z"}}"#;
+
+/// A server that answers every request with [`BODY`], on its own runtime
+/// thread, like a remote endpoint that costs nothing.
+pub fn start_server() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                tokio::spawn(async move {
+                    let service = service_fn(|_request| async {
+                        let response = hyper::Response::builder()
+                            .header("content-type", "application/json")
+                            .body(Full::new(Bytes::from_static(BODY.as_bytes())));
+                        Ok::<_, Infallible>(response.unwrap())
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    address
+}
+
+fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> RequestParts {
+    let headers = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    RequestParts::from_target(method, target, headers, body.as_bytes().to_vec())
+}
+
+/// A CloudSSO `GetTaskStatus` as the ACS3 signer receives it.
+pub fn alibaba_request() -> RequestParts {
+    parts(
+        "POST",
+        "/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****",
+        &[
+            ("host", "cloudsso.cn-shanghai.aliyuncs.com"),
+            ("x-acs-action", "GetTaskStatus"),
+            ("x-acs-version", "2021-05-15"),
+            ("accept", "application/json"),
+        ],
+        "",
+    )
+}
+
+/// A Tencent `GetProvisioningTaskStatus` as the TC3 signer receives it.
+pub fn tencent_request() -> RequestParts {
+    parts(
+        "POST",
+        "/",
+        &[
+            ("host", "organization.tencentcloudapi.com"),
+            ("content-type", "application/json"),
+            ("x-tc-action", "GetProvisioningTaskStatus"),
+            ("x-tc-version", "2021-03-31"),
+        ],
+        r#"{"TaskId":"t-d8wjd8j3****","ZoneId":"z-djw98wnd***"}"#,
+    )
+}
+
+/// Huawei's service status call as the SDK-HMAC signer receives it.
+pub fn huawei_request() -> RequestParts {
+    parts(
+        "GET",
+        "/v1/identity-center-service/status",
+        &[
+            ("host", "identitycenter.myhuaweicloud.com"),
+            ("content-type", "application/json"),
+            ("x-domain-id", "0c5c1b7e3b8a4e4f9d6a2c1b0a9f8e7d"),
+        ],
+        "",
+    )
+}
