@@ -20,7 +20,11 @@ large=1200
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count() {
-  valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$binary" "$1" "$2" >/dev/null 2>"$out/log"
+  if ! valgrind --tool=callgrind --error-exitcode=3 --callgrind-out-file="$out/cg" "$binary" "$1" "$2" >/dev/null 2>"$out/log"; then
+    echo "workload $1 failed:" >&2
+    grep -v '^==' "$out/log" >&2
+    exit 1
+  fi
   sed -n 's/^summary: //p' "$out/cg"
 }
 printf '%-26s %14s\n' workload instructions

@@ -175,7 +175,15 @@ fn calls(workload: &str, times: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     match args.as_slice() {
-        [workload, times] => run(workload, times.parse().expect("N is a number of iterations")),
+        [workload, times] => {
+            let (true, Ok(times)) = (WORKLOADS.contains(&workload.as_str()), times.parse()) else {
+                eprintln!(
+                    "usage: instructions WORKLOAD N, with N a number of iterations and WORKLOAD one of {WORKLOADS:?}"
+                );
+                std::process::exit(2);
+            };
+            run(workload, times)
+        }
         // `cargo bench` (and CI's build of the benches) runs every workload a few times.
         _ => WORKLOADS.iter().for_each(|workload| run(workload, 3)),
     }
