@@ -252,7 +252,7 @@ pub(crate) fn utc_stamp(now: time::OffsetDateTime, separators: bool) -> String {
     out
 }
 
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+#[cfg(any(feature = "alibaba", feature = "huawei"))]
 /// The pieces joined, in a string allocated once at the right size.
 pub(crate) fn concat(pieces: &[&str]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).fold(0, usize::saturating_add));
