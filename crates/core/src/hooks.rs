@@ -296,7 +296,7 @@ pub async fn execute(
         let Some(mut attempt) = request.try_clone() else {
             let mut request = request;
             if let Some((id, documented)) = limit {
-                config.rate_limits.acquire(id, documented).await;
+                config.rate_limits.acquire(protocol.service, id, documented).await;
             }
             sign(protocol, config, &mut request);
             let sent = tokio::time::Instant::now();
@@ -310,7 +310,7 @@ pub async fn execute(
         };
         // Every attempt is a request the vendor counts, retries included.
         if let Some((id, documented)) = limit {
-            config.rate_limits.acquire(id, documented).await;
+            config.rate_limits.acquire(protocol.service, id, documented).await;
         }
         sign(protocol, config, &mut attempt);
         let attempt_number = retry.saturating_add(1);

@@ -28,8 +28,10 @@ struct LimiterState {
     overrides: Mutex<HashMap<String, Option<u32>>>,
     /// Whether documented limits apply at all.
     disabled: std::sync::atomic::AtomicBool,
-    /// Per operation id, the earliest time its next request may start.
-    next_start: Mutex<HashMap<&'static str, Instant>>,
+    /// Per service and operation id, the earliest time its next request may
+    /// start: two APIs called through clones of one configuration may have
+    /// operations of the same name, which their vendors count apart.
+    next_start: Mutex<HashMap<(&'static str, &'static str), Instant>>,
 }
 
 impl std::fmt::Debug for RateLimiter {
@@ -68,16 +70,17 @@ impl RateLimiter {
         }
     }
 
-    /// Waits until the operation may send its next request, and books that
-    /// moment. Returns at once for an operation without a limit.
-    pub async fn acquire(&self, operation_id: &'static str, documented: Option<u32>) {
+    /// Waits until operation `operation_id` of `service` may send its next
+    /// request, and books that moment. Returns at once for an operation
+    /// without a limit.
+    pub async fn acquire(&self, service: &'static str, operation_id: &'static str, documented: Option<u32>) {
         let Some(per_second) = self.limit_of(operation_id, documented) else { return };
         // `limit_of` never gives 0, and a zero spacing would only mean no limit.
         let spacing = Duration::from_secs(1).checked_div(per_second).unwrap_or(Duration::ZERO);
         let start = {
             let mut next_start = self.inner.next_start.lock().unwrap_or_else(PoisonError::into_inner);
             let now = Instant::now();
-            let slot = next_start.entry(operation_id).or_insert(now);
+            let slot = next_start.entry((service, operation_id)).or_insert(now);
             let start = (*slot).max(now);
             // An `Instant` that cannot move further (centuries away) keeps its place.
             *slot = start.checked_add(spacing).unwrap_or(start);
@@ -103,7 +106,7 @@ mod tests {
             .map(|_| {
                 let limiter = limiter.clone();
                 tokio::spawn(async move {
-                    limiter.acquire(operation, documented).await;
+                    limiter.acquire("svc", operation, documented).await;
                     Instant::now() - began
                 })
             })
@@ -148,9 +151,13 @@ mod tests {
     async fn clones_share_one_schedule() {
         let limiter = RateLimiter::default();
         let twin = limiter.clone();
-        limiter.acquire("Op", Some(10)).await;
+        limiter.acquire("svc", "Op", Some(10)).await;
         let began = Instant::now();
-        twin.acquire("Op", Some(10)).await;
+        twin.acquire("svc", "Op", Some(10)).await;
         assert_eq!(Instant::now() - began, Duration::from_millis(100));
+        // The same operation name in another service has its own schedule.
+        let began = Instant::now();
+        twin.acquire("other", "Op", Some(10)).await;
+        assert_eq!(Instant::now() - began, Duration::ZERO);
     }
 }
