@@ -184,7 +184,7 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
 fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
     let id = &op.operation_id;
     let method = format_ident!("{}", op.operation_id.to_snake_case());
-    let setters = op.params.iter().enumerate().filter(|(_, p)| p.location != Location::Body).map(|(i, p)| {
+    let setters: Vec<TokenStream> = op.params.iter().enumerate().filter(|(_, p)| p.location != Location::Body).map(|(i, p)| {
         let name = &p.name;
         let setter = setter_name(name);
         let kind = param_type(&p.schema);
@@ -193,7 +193,7 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
                 request = request.#setter(cloudjobs_core::parse_arg::<#kind>(&operation.params[#i], text)?);
             }
         }
-    });
+    }).collect();
     let body = op.body_schema.as_ref().map(|schema| {
         let schema = format_ident!("{}", type_name(schema));
         quote! {
@@ -206,7 +206,7 @@ fn dispatch_arm(index: usize, op: &CheckedOperation) -> TokenStream {
         quote!(cloudjobs_core::CallOutput::from_call(&PROTOCOL, operation, request.send().await))
     };
     // Only an operation that takes arguments changes its builder.
-    let takes_arguments = op.params.iter().any(|p| p.location != Location::Body) || body.is_some();
+    let takes_arguments = !setters.is_empty() || body.is_some();
     let binding = if takes_arguments { quote!(let mut request) } else { quote!(let request) };
     quote! {
         #id => {

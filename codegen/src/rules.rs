@@ -300,8 +300,8 @@ fn referenced_section(path: &SpecPath) -> Option<&'static str> {
         }
     }
     let segments = &path.0;
-    let last = segments.len().checked_sub(1).and_then(|i| segments.get(i));
-    let before_last = segments.len().checked_sub(2).and_then(|i| segments.get(i));
+    let last = segments.last();
+    let before_last = segments.iter().rev().nth(1);
     let under_paths = key(segments.first()) == Some("paths");
     match (key(before_last), last) {
         (Some("responses"), Some(Segment::Key(_))) if under_paths => Some("responses"),

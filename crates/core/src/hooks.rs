@@ -77,7 +77,6 @@ fn parts_of(request: &reqwest::Request) -> RequestParts {
 pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::Request) {
     let Some(credentials) = config.configured_credentials() else { return };
     let mut parts = parts_of(request);
-    let before: Vec<(String, String)> = parts.headers.clone();
     if !sign_parts(protocol, credentials, &mut parts) {
         // Credentials were checked against the scheme when the client was created.
         return;
@@ -91,8 +90,9 @@ pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::R
     }
     let headers = request.headers_mut();
     // Only what the signer added or changed goes back into the request.
-    for (name, value) in parts.headers.into_iter().filter(|header| !before.contains(header)) {
-        if name == "host" {
+    for (name, value) in parts.headers {
+        let unchanged = headers.get(name.as_str()).is_some_and(|sent| sent.as_bytes() == value.as_bytes());
+        if name == "host" || unchanged {
             continue;
         }
         if let (Ok(name), Ok(value)) =
@@ -291,13 +291,14 @@ pub async fn execute(
     let started = tokio::time::Instant::now();
     let mut retry: u32 = 0;
     loop {
+        // Every attempt is a request the vendor counts, retries included.
+        if let Some((id, documented)) = limit {
+            config.rate_limits.acquire(protocol.service, id, documented).await;
+        }
         // Bodies here are in-memory JSON, so a request can always be cloned;
         // should one not be, it is sent once.
         let Some(mut attempt) = request.try_clone() else {
             let mut request = request;
-            if let Some((id, documented)) = limit {
-                config.rate_limits.acquire(protocol.service, id, documented).await;
-            }
             sign(protocol, config, &mut request);
             let sent = tokio::time::Instant::now();
             let answer =
@@ -308,10 +309,6 @@ pub async fn execute(
             observe(config, operation_id, 1, &answer, sent.elapsed());
             return Ok(present(protocol, &answer));
         };
-        // Every attempt is a request the vendor counts, retries included.
-        if let Some((id, documented)) = limit {
-            config.rate_limits.acquire(protocol.service, id, documented).await;
-        }
         sign(protocol, config, &mut attempt);
         let attempt_number = retry.saturating_add(1);
         let last = attempt_number >= policy.max_attempts;

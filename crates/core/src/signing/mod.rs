@@ -117,10 +117,15 @@ pub fn rfc3986(text: &str) -> String {
     out
 }
 
+/// Whether `text` is RFC 3986 unreserved characters only, which encoding leaves as they are.
+fn is_unreserved(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
 /// Appends `text` percent-encoded per RFC 3986. Most names and values need no
 /// encoding at all, and are copied as they are.
 fn push_rfc3986(out: &mut String, text: &str) {
-    if text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+    if is_unreserved(text) {
         out.push_str(text);
     } else {
         out.extend(utf8_percent_encode(text, RFC3986));
@@ -139,14 +144,14 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 /// unreserved characters, so a query without reserved ones (the usual case)
 /// is sorted as it is, without encoding it twice.
 fn push_canonical_query(out: &mut String, query: &[(String, String)]) {
-    let plain = |text: &str| text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b));
     let encoded: Vec<(String, String)>;
-    let mut pairs: Vec<(&str, &str)> = if query.iter().all(|(name, value)| plain(name) && plain(value)) {
-        query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
-    } else {
-        encoded = query.iter().map(|(name, value)| (rfc3986(name), rfc3986(value))).collect();
-        encoded.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
-    };
+    let mut pairs: Vec<(&str, &str)> =
+        if query.iter().all(|(name, value)| is_unreserved(name) && is_unreserved(value)) {
+            query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
+        } else {
+            encoded = query.iter().map(|(name, value)| (rfc3986(name), rfc3986(value))).collect();
+            encoded.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
+        };
     pairs.sort_unstable();
     for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
@@ -191,12 +196,7 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
         out.push('\n');
     }
     out.push('\n');
-    for (i, name) in signed.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name.as_ref());
-    }
+    push_joined(&mut out, signed);
     out.push('\n');
     out.push_str(body_hash);
     Ok(out)
@@ -206,13 +206,18 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
 /// The signed header names joined by `;`, as `SignedHeaders` carries them.
 pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
     let mut out = String::new();
+    push_joined(&mut out, signed);
+    out
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+fn push_joined<S: AsRef<str>>(out: &mut String, signed: &[S]) {
     for (i, name) in signed.iter().enumerate() {
         if i > 0 {
             out.push(';');
         }
         out.push_str(name.as_ref());
     }
-    out
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
@@ -371,7 +376,7 @@ mod tests {
     #[cfg(feature = "alibaba")]
     #[test]
     fn stamps_are_utc_in_both_forms() {
-        let at = time::OffsetDateTime::from_unix_timestamp(1_573_788_615).unwrap(); // Huawei's documented example time
+        let at = time::OffsetDateTime::from_unix_timestamp(1_573_788_615).unwrap(); // 2019-11-15 03:30:15 UTC
         assert_eq!(utc_stamp(at, false), "20191115T033015Z");
         assert_eq!(utc_stamp(at, true), "2019-11-15T03:30:15Z");
         let shifted = at.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap());

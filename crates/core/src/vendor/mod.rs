@@ -475,13 +475,11 @@ fn parse_ini_section(text: &str, wanted: &str) -> Option<IniSection> {
             }
             continue;
         }
-        if !in_wanted {
-            continue;
-        }
-        if let Some((key, value)) = line.split_once(['=', ':']) {
-            found
-                .get_or_insert_with(IniSection::new)
-                .insert(key.trim().to_ascii_lowercase(), value.trim().to_owned());
+        // Inside the wanted section, which its header has already made.
+        if let (true, Some(section), Some((key, value))) =
+            (in_wanted, found.as_mut(), line.split_once(['=', ':']))
+        {
+            section.insert(key.trim().to_ascii_lowercase(), value.trim().to_owned());
         }
     }
     found
