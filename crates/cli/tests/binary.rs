@@ -108,15 +108,39 @@ fn the_readme_lifecycle_tour_runs_as_written() {
 
 /// Starts `cloudjobs mock` with these credentials and returns it with its base URL.
 fn start_mock(key_id: &str, secret: &str) -> (std::process::Child, String) {
+    start_mock_logging_to(key_id, secret, Stdio::piped())
+}
+
+/// `start_mock`, its request log sent to `log`.
+fn start_mock_logging_to(key_id: &str, secret: &str, log: Stdio) -> (std::process::Child, String) {
     let mut mock = Command::new(BINARY)
         .args(["mock", "--port", "0", "--access-key-id", key_id, "--secret", secret])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(log)
         .spawn()
         .unwrap();
     let first = BufReader::new(mock.stdout.take().unwrap()).lines().next().unwrap().unwrap();
     let url = first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap().to_owned();
     (mock, url)
+}
+
+/// `cloudjobs alibaba-cloudsso get-task-status` of task `t-1` against `url`, signed with this key.
+fn get_task_status(url: &str, key_id: &str, secret: &str) -> std::process::Output {
+    Command::new(BINARY)
+        .args([
+            "alibaba-cloudsso",
+            "get-task-status",
+            "--directory-id",
+            "d",
+            "--task-id",
+            "t-1",
+            "--endpoint",
+            url,
+        ])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", key_id)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+        .output()
+        .unwrap()
 }
 
 /// An API, an operation with its flags, and the environment to call it with.
@@ -202,21 +226,7 @@ fn a_trace_at_every_level_shows_no_secret() {
 #[test]
 fn the_emulator_logs_why_it_refuses() {
     let (mut mock, url) = start_mock("k", "right");
-    let refused = Command::new(BINARY)
-        .args([
-            "alibaba-cloudsso",
-            "get-task-status",
-            "--directory-id",
-            "d",
-            "--task-id",
-            "t",
-            "--endpoint",
-            &url,
-        ])
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "k")
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "wrong")
-        .output()
-        .unwrap();
+    let refused = get_task_status(&url, "k", "wrong");
     assert_eq!(refused.status.code(), Some(3));
     mock.kill().unwrap();
     let log = String::from_utf8_lossy(&mock.wait_with_output().unwrap().stderr).into_owned();
@@ -331,14 +341,8 @@ fn unsigned_post(address: &str, length: usize, sent: usize) -> String {
 #[test]
 fn the_emulator_keeps_its_memory_bounded_under_hostile_load() {
     const BOUND_MB: f64 = 96.0;
-    let mut mock = Command::new(BINARY)
-        .args(["mock", "--port", "0", "--access-key-id", "k", "--secret", "s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let first = BufReader::new(mock.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    let url = first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap().to_owned();
+    // The log is not read: 300 lines of it must not fill a pipe.
+    let (mut mock, url) = start_mock_logging_to("k", "s", Stdio::null());
     let address = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     let start_mb = memory_mb(mock.id(), "VmRSS:");
 
@@ -359,21 +363,7 @@ fn the_emulator_keeps_its_memory_bounded_under_hostile_load() {
 
     let peak_mb = memory_mb(mock.id(), "VmHWM:");
     let after_mb = memory_mb(mock.id(), "VmRSS:");
-    let signed = Command::new(BINARY)
-        .args([
-            "alibaba-cloudsso",
-            "get-task-status",
-            "--directory-id",
-            "d",
-            "--task-id",
-            "t",
-            "--endpoint",
-            &url,
-        ])
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "k")
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")
-        .output()
-        .unwrap();
+    let signed = get_task_status(&url, "k", "s");
     mock.kill().unwrap();
     mock.wait().unwrap();
     println!("emulator memory: {start_mb:.1} MB at start, peak {peak_mb:.1} MB, {after_mb:.1} MB after");
