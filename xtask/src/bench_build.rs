@@ -12,8 +12,6 @@ use std::time::{Duration, Instant};
 
 /// The name of the floor: reqwest and what a JSON client needs with it.
 pub const BARE: &str = "bare reqwest + rustls/ring + serde_json + tokio";
-/// The name of the application on a cloudjobs client crate.
-pub const OURS: &str = "cloudjobs-alibaba-cloudsso";
 
 /// One application to build.
 struct App {
@@ -53,7 +51,7 @@ fn apps(root: &Path) -> Vec<App> {
                    println!(\"{:?}\", answer.map(|a| a.id));\n}\n",
         },
         App {
-            name: OURS,
+            name: "cloudjobs-alibaba-cloudsso",
             dependencies: format!(
                 "cloudjobs-alibaba-cloudsso = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
                 ours.display().to_string()
