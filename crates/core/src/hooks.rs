@@ -2,10 +2,12 @@
 //! (`prepare_request`, progenitor's `pre` hook), then sign and send it and read
 //! the vendor's answer (`execute`, the `exec` hook).
 
+use std::borrow::Cow;
+
 use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::answer::ORIGINAL_STATUS_HEADER;
-use crate::signing::RequestParts;
+use crate::signing::{Signable, SignatureHeaders};
 use crate::{ClientConfig, Credentials, Protocol, Style, vendor};
 
 /// Turns a request for operation `operation_id` (as the spec or progenitor
@@ -45,67 +47,97 @@ pub fn prepare_request(
     rules.prepare(protocol, operation, config.configured_region(), credentials, request)
 }
 
-/// The parts of a request that signatures cover, with `host` taken from the
-/// URL (the HTTP layer adds the header only later).
-fn parts_of(request: &reqwest::Request) -> RequestParts {
-    let url = request.url();
-    let mut host = url.host_str().unwrap_or_default().to_owned();
-    if let Some(port) = url.port() {
-        host.push_str(&format!(":{port}"));
-    }
-    let query = url.query_pairs().map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
-    let mut headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    headers.retain(|(n, _)| n != "host");
-    headers.push(("host".to_owned(), host));
-    let body = request.body().and_then(|b| b.as_bytes()).map(<[u8]>::to_vec).unwrap_or_default();
-    RequestParts {
-        method: request.method().as_str().to_owned(),
-        path: url.path().to_owned(),
-        query,
-        headers,
-        body,
+/// The client's own request as the signers read it, in place: the URL's
+/// query and the `HeaderMap` are read where they are, and `host` (which the
+/// HTTP layer adds only later) comes from the URL.
+struct InPlace<'a> {
+    request: &'a reqwest::Request,
+    host: &'a str,
+    /// Computed once: the signer signs it, and the URL must then carry it.
+    canonical_query: String,
+}
+
+impl<'a> InPlace<'a> {
+    fn new(request: &'a reqwest::Request) -> Self {
+        let url = request.url();
+        let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
+        let mut view = Self { request, host, canonical_query: String::new() };
+        if url.query().is_some_and(|query| !query.is_empty()) {
+            view.canonical_query = crate::signing::canonical_query(&view);
+        }
+        view
     }
 }
 
-/// Signs `request` for its vendor at the current time, with a fresh nonce.
-/// The query is rewritten in canonical form, so the server sees exactly what
-/// was signed.
+impl Signable for InPlace<'_> {
+    fn method(&self) -> &str {
+        self.request.method().as_str()
+    }
+
+    fn path(&self) -> &str {
+        self.request.url().path()
+    }
+
+    fn query_pairs(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+        self.request.url().query_pairs()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        if name == "host" {
+            return Some(self.host);
+        }
+        std::str::from_utf8(self.request.headers().get(name)?.as_bytes()).ok()
+    }
+
+    /// A header whose value is not UTF-8 (none that this crate sets) cannot be
+    /// written into a canonical request, and is left out of it.
+    fn header_names(&self) -> impl Iterator<Item = &str> {
+        let headers = self.request.headers();
+        let sent = headers.keys().map(|name| name.as_str()).filter(move |name| {
+            *name != "host"
+                && headers.get(*name).is_some_and(|value| std::str::from_utf8(value.as_bytes()).is_ok())
+        });
+        sent.chain(std::iter::once("host"))
+    }
+
+    fn body(&self) -> &[u8] {
+        self.request.body().and_then(|body| body.as_bytes()).unwrap_or_default()
+    }
+
+    fn canonical_query(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.canonical_query)
+    }
+}
+
+/// Signs `request` for its vendor at the current time, with a fresh nonce,
+/// reading it in place and setting only the headers the signature adds. The
+/// query is rewritten in canonical form when it differs, so the server sees
+/// exactly what was signed.
 pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::Request) {
     let Some(credentials) = config.configured_credentials() else { return };
-    let mut parts = parts_of(request);
-    if !sign_parts(protocol, credentials, &mut parts) {
-        // Credentials were checked against the scheme when the client was created.
-        return;
+    let view = InPlace::new(request);
+    // Credentials were checked against the scheme when the client was created.
+    let Some(headers) = signature_headers(protocol, credentials, &view) else { return };
+    let canonical = view.canonical_query;
+    // Rewriting the URL re-parses it: only when the encoding differs.
+    if !canonical.is_empty() && request.url().query() != Some(canonical.as_str()) {
+        request.url_mut().set_query(Some(&canonical));
     }
-    if !parts.query.is_empty() {
-        let canonical = crate::signing::canonical_query(&parts.query);
-        // Rewriting the URL re-parses it: only when the encoding differs.
-        if request.url().query() != Some(canonical.as_str()) {
-            request.url_mut().set_query(Some(&canonical));
-        }
-    }
-    let headers = request.headers_mut();
-    // Only what the signer added or changed goes back into the request.
-    for (name, value) in parts.headers {
-        let unchanged = headers.get(name.as_str()).is_some_and(|sent| sent.as_bytes() == value.as_bytes());
-        if name == "host" || unchanged {
-            continue;
-        }
-        if let (Ok(name), Ok(value)) =
-            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
-        {
-            headers.insert(name, value);
+    let sent = request.headers_mut();
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            sent.insert(HeaderName::from_static(name), value);
         }
     }
 }
 
-/// Adds the signature headers of `protocol`'s scheme; false when this build
-/// cannot sign for it.
-fn sign_parts(protocol: &Protocol, credentials: &Credentials, parts: &mut RequestParts) -> bool {
+/// The headers of `protocol`'s scheme that sign `request`; none when this
+/// build cannot sign for it.
+fn signature_headers(
+    protocol: &Protocol,
+    credentials: &Credentials,
+    request: &InPlace<'_>,
+) -> Option<SignatureHeaders> {
     #[allow(unused_imports)]
     use crate::Signing;
     #[allow(unused_imports)]
@@ -115,48 +147,53 @@ fn sign_parts(protocol: &Protocol, credentials: &Credentials, parts: &mut Reques
         (Signing::Acs3HmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
             let nonce = crate::signing::nonce();
-            crate::signing::acs3::sign(
-                parts,
+            let now = OffsetDateTime::now_utc();
+            Some(crate::signing::acs3::signature_headers(
+                request,
                 &key.id,
                 key.secret.expose(),
                 token,
-                OffsetDateTime::now_utc(),
+                now,
                 &nonce,
-            );
-            true
+            ))
         }
         #[cfg(feature = "tencent")]
         (Signing::Tc3HmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
             let now = OffsetDateTime::now_utc();
-            crate::signing::tc3::sign(parts, &key.id, key.secret.expose(), token, protocol.service, now);
-            true
+            let service = protocol.service;
+            Some(crate::signing::tc3::signature_headers(
+                request,
+                &key.id,
+                key.secret.expose(),
+                token,
+                service,
+                now,
+            ))
         }
         #[cfg(feature = "huawei")]
         (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
-            crate::signing::sdk_hmac::sign(
-                parts,
+            let now = OffsetDateTime::now_utc();
+            Some(crate::signing::sdk_hmac::signature_headers(
+                request,
                 &key.id,
                 key.secret.expose(),
                 token,
-                OffsetDateTime::now_utc(),
-            );
-            true
+                now,
+            ))
         }
         #[cfg(feature = "oracle")]
         (Signing::HttpBasic, Credentials::Basic { username, password }) => {
-            parts.set_header("authorization", crate::signing::basic::basic(username, password.expose()));
-            true
+            Some(vec![("authorization", crate::signing::basic::basic(username, password.expose()))])
         }
         #[cfg(feature = "oracle")]
         (Signing::HttpBasic, Credentials::Bearer(token)) => {
-            parts.set_header("authorization", crate::signing::basic::bearer(token.expose()));
-            true
+            Some(vec![("authorization", crate::signing::basic::bearer(token.expose()))])
         }
         _ => {
-            let _ = parts;
-            false
+            let _ = request;
+            None
         }
     }
 }
@@ -312,7 +349,9 @@ pub async fn execute(
         sign(protocol, config, &mut attempt);
         let attempt_number = retry.saturating_add(1);
         let last = attempt_number >= policy.max_attempts;
-        let (method, shown_url) = (attempt.method().clone(), shown_url(attempt.url()));
+        // The URL as the trace shows it is written only for a trace.
+        let shown_url = tracing::enabled!(tracing::Level::DEBUG).then(|| shown_url(attempt.url()));
+        let method = attempt.method().clone();
         let sent = tokio::time::Instant::now();
         let outcome = match http.execute(attempt).await {
             // A success needs no second look, unless the vendor sends errors as
@@ -339,12 +378,26 @@ pub async fn execute(
         };
         match &outcome {
             Ok(answer) => {
-                trace_attempt(protocol, operation_id, &method, &shown_url, attempt_number, Ok(answer), sent);
+                trace_attempt(
+                    protocol,
+                    operation_id,
+                    &method,
+                    shown_url.as_deref(),
+                    attempt_number,
+                    Ok(answer),
+                    sent,
+                );
                 observe(config, operation_id, attempt_number, answer, sent.elapsed());
             }
-            Err(e) => {
-                trace_attempt(protocol, operation_id, &method, &shown_url, attempt_number, Err(e), sent)
-            }
+            Err(e) => trace_attempt(
+                protocol,
+                operation_id,
+                &method,
+                shown_url.as_deref(),
+                attempt_number,
+                Err(e),
+                sent,
+            ),
         }
         let hint = match &outcome {
             Ok(answer)
@@ -398,14 +451,12 @@ fn trace_attempt(
     protocol: &Protocol,
     operation: &str,
     method: &reqwest::Method,
-    url: &str,
+    url: Option<&str>,
     attempt: u32,
     outcome: Result<&Buffered, &reqwest::Error>,
     sent: tokio::time::Instant,
 ) {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return;
-    }
+    let (true, Some(url)) = (tracing::enabled!(tracing::Level::DEBUG), url) else { return };
     let elapsed_ms = sent.elapsed().as_millis() as u64;
     match outcome {
         Ok(answer) => {

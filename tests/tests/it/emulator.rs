@@ -137,7 +137,7 @@ async fn send(emulator: &Emulator, parts: &RequestParts) -> (u16, Value) {
     let mut url = format!("{}{}", emulator.base_url(), parts.path);
     if !parts.query.is_empty() {
         url.push('?');
-        url.push_str(&cloudjobs_core::signing::canonical_query(&parts.query));
+        url.push_str(&cloudjobs_core::signing::canonical_query(parts));
     }
     let mut request = client.request(parts.method.parse().unwrap(), url).body(parts.body.clone());
     for (name, value) in &parts.headers {
@@ -245,7 +245,7 @@ async fn scripted_faults_use_each_vendors_envelope_and_hints() {
         );
         parts
     };
-    let url = format!("{}/?{}", emulator.base_url(), cloudjobs_core::signing::canonical_query(&parts.query));
+    let url = format!("{}/?{}", emulator.base_url(), cloudjobs_core::signing::canonical_query(&parts));
     let mut request = reqwest::Client::new().post(url);
     for (name, value) in parts.headers.iter().filter(|(n, _)| n != "host") {
         request = request.header(name, value);

@@ -2,8 +2,8 @@
 
 use time::OffsetDateTime;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
-use super::{hmac_sha256, sha256_hex};
+use super::{RequestParts, Signable, SignatureHeaders, VerifyError, WithAdded};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -15,8 +15,12 @@ fn must_sign(name: &str) -> bool {
 }
 
 /// The canonical request over the headers in `signed` (sorted, lower-case).
-pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
-    canonical_request_of(parts, &parts.path, signed, false, &sha256_hex(&parts.body))
+pub fn canonical_request<S: AsRef<str>>(
+    request: &impl Signable,
+    signed: &[S],
+) -> Result<String, VerifyError> {
+    let body_hash = sha256_hex(request.body());
+    canonical_request_of(request, request.path(), &request.canonical_query(), signed, false, &body_hash)
 }
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
@@ -29,8 +33,52 @@ pub fn signature(secret: &str, string_to_sign: &str) -> String {
     super::hex_of(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
 }
 
-/// Adds the date, nonce, payload hash, token and `Authorization` headers.
-/// `parts` must already carry `host`, `x-acs-action` and `x-acs-version`.
+/// The date, nonce, payload hash, token and `Authorization` headers that sign
+/// `request`, which must already carry `host`, `x-acs-action` and `x-acs-version`.
+pub fn signature_headers(
+    request: &impl Signable,
+    access_key_id: &str,
+    secret: &str,
+    security_token: Option<&str>,
+    now: OffsetDateTime,
+    nonce: &str,
+) -> SignatureHeaders {
+    let body_hash = sha256_hex(request.body());
+    let mut added = Vec::with_capacity(5);
+    added.push(("x-acs-date", super::utc_stamp(now, true)));
+    added.push(("x-acs-signature-nonce", nonce.to_owned()));
+    added.push(("x-acs-content-sha256", body_hash.clone()));
+    if let Some(token) = security_token {
+        added.push(("x-acs-security-token", token.to_owned()));
+    }
+    let with_added = WithAdded { request, added: &added };
+    let mut signed: Vec<&str> = with_added.header_names().filter(|name| must_sign(name)).collect();
+    signed.sort_unstable();
+    signed.dedup();
+    let canonical = canonical_request_of(
+        &with_added,
+        request.path(),
+        &request.canonical_query(),
+        &signed,
+        false,
+        &body_hash,
+    )
+    .expect("every signed header was just read from the request");
+    let signature = signature(secret, &string_to_sign(&canonical));
+    let authorization = super::concat(&[
+        ALGORITHM,
+        " Credential=",
+        access_key_id,
+        ",SignedHeaders=",
+        &super::joined(&signed),
+        ",Signature=",
+        &signature,
+    ]);
+    added.push(("authorization", authorization));
+    added
+}
+
+/// Sets the headers of [`signature_headers`] on `parts`.
 pub fn sign(
     parts: &mut RequestParts,
     access_key_id: &str,
@@ -39,26 +87,8 @@ pub fn sign(
     now: OffsetDateTime,
     nonce: &str,
 ) {
-    let date = super::utc_stamp(now, true);
-    let body_hash = sha256_hex(&parts.body);
-    parts.set_header("x-acs-date", date);
-    parts.set_header("x-acs-signature-nonce", nonce);
-    parts.set_header("x-acs-content-sha256", body_hash.clone());
-    if let Some(token) = security_token {
-        parts.set_header("x-acs-security-token", token);
-    }
-    let mut signed: Vec<&str> =
-        parts.headers.iter().map(|(n, _)| n.as_str()).filter(|n| must_sign(n)).collect();
-    signed.sort_unstable();
-    signed.dedup();
-    let canonical = canonical_request_of(parts, &parts.path, &signed, false, &body_hash)
-        .expect("every signed header was just read from the request");
-    let signature = signature(secret, &string_to_sign(&canonical));
-    let authorization = format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-        joined(&signed)
-    );
-    parts.set_header("authorization", authorization);
+    let headers = signature_headers(parts, access_key_id, secret, security_token, now, nonce);
+    parts.set_headers(headers);
 }
 
 /// Checks the signature of a request signed by anyone, returning its key id.

@@ -3,8 +3,8 @@
 use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
-use super::{hmac_sha256, rfc3986, sha256_hex};
+use super::{RequestParts, Signable, SignatureHeaders, VerifyError, WithAdded};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -12,11 +12,18 @@ pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// Each path segment decoded and encoded again per RFC 3986, with the trailing
 /// `/` that Huawei's canonical URI always has.
 pub fn canonical_uri(path: &str) -> String {
-    let mut uri: String = path
-        .split('/')
-        .map(|segment| rfc3986(&percent_decode_str(segment).decode_utf8_lossy()))
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut uri = String::with_capacity(path.len().saturating_add(1));
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            uri.push('/');
+        }
+        let decoded = percent_decode_str(segment).decode_utf8_lossy();
+        if super::is_unreserved(&decoded) {
+            uri.push_str(&decoded);
+        } else {
+            uri.push_str(&super::rfc3986(&decoded));
+        }
+    }
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -24,8 +31,13 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 /// The canonical request over `signed` headers.
-pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
-    canonical_request_of(parts, &canonical_uri(&parts.path), signed, false, &sha256_hex(&parts.body))
+pub fn canonical_request<S: AsRef<str>>(
+    request: &impl Signable,
+    signed: &[S],
+) -> Result<String, VerifyError> {
+    let (uri, query, body_hash) =
+        (canonical_uri(request.path()), request.canonical_query(), sha256_hex(request.body()));
+    canonical_request_of(request, &uri, &query, signed, false, &body_hash)
 }
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n` and the hashed canonical request.
@@ -38,9 +50,43 @@ pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
     super::hex_of(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
 }
 
-/// Adds `X-Sdk-Date`, the temporary credentials' `X-Security-Token` and
-/// `Authorization`, signing every header the request carries at this point,
-/// as the official SDK does.
+/// `X-Sdk-Date`, the temporary credentials' `X-Security-Token` and
+/// `Authorization`, signing every header `request` carries with them, as the
+/// official SDK does.
+pub fn signature_headers(
+    request: &impl Signable,
+    access_key: &str,
+    secret_key: &str,
+    security_token: Option<&str>,
+    now: OffsetDateTime,
+) -> SignatureHeaders {
+    let mut added = Vec::with_capacity(3);
+    if let Some(token) = security_token {
+        added.push(("x-security-token", token.to_owned()));
+    }
+    let date = super::utc_stamp(now, false);
+    added.push(("x-sdk-date", date.clone()));
+    let with_added = WithAdded { request, added: &added };
+    let mut signed: Vec<&str> = with_added.header_names().filter(|name| *name != "authorization").collect();
+    signed.sort_unstable();
+    signed.dedup();
+    let canonical =
+        canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
+    let signature = signature(secret_key, &string_to_sign(&date, &canonical));
+    let authorization = super::concat(&[
+        ALGORITHM,
+        " Access=",
+        access_key,
+        ", SignedHeaders=",
+        &super::joined(&signed),
+        ", Signature=",
+        &signature,
+    ]);
+    added.push(("authorization", authorization));
+    added
+}
+
+/// Sets the headers of [`signature_headers`] on `parts`.
 pub fn sign(
     parts: &mut RequestParts,
     access_key: &str,
@@ -48,28 +94,8 @@ pub fn sign(
     security_token: Option<&str>,
     now: OffsetDateTime,
 ) {
-    if let Some(token) = security_token {
-        parts.set_header("x-security-token", token);
-    }
-    let date = super::utc_stamp(now, false);
-    parts.set_header("x-sdk-date", date.clone());
-    let mut signed: Vec<&str> =
-        parts.headers.iter().map(|(n, _)| n.as_str()).filter(|n| *n != "authorization").collect();
-    signed.sort_unstable();
-    signed.dedup();
-    let canonical =
-        canonical_request(parts, &signed).expect("every signed header was just read from the request");
-    let signature = signature(secret_key, &string_to_sign(&date, &canonical));
-    let authorization = super::concat(&[
-        ALGORITHM,
-        " Access=",
-        access_key,
-        ", SignedHeaders=",
-        &joined(&signed),
-        ", Signature=",
-        &signature,
-    ]);
-    parts.set_header("authorization", authorization);
+    let headers = signature_headers(parts, access_key, secret_key, security_token, now);
+    parts.set_headers(headers);
 }
 
 /// Checks the signature of a request signed by anyone, returning its access key.

@@ -2,8 +2,8 @@
 
 use time::OffsetDateTime;
 
-use super::{RequestParts, VerifyError, authorization_fields, canonical_request_of, field, joined};
-use super::{hmac_sha256, sha256_hex};
+use super::{RequestParts, Signable, SignatureHeaders, VerifyError};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -12,8 +12,12 @@ pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 const SIGNED: [&str; 2] = ["content-type", "host"];
 
 /// The canonical request over `signed` headers (values lower-cased, as Tencent requires).
-pub fn canonical_request<S: AsRef<str>>(parts: &RequestParts, signed: &[S]) -> Result<String, VerifyError> {
-    canonical_request_of(parts, &parts.path, signed, true, &sha256_hex(&parts.body))
+pub fn canonical_request<S: AsRef<str>>(
+    request: &impl Signable,
+    signed: &[S],
+) -> Result<String, VerifyError> {
+    let body_hash = sha256_hex(request.body());
+    canonical_request_of(request, request.path(), &request.canonical_query(), signed, true, &body_hash)
 }
 
 /// `<date>/<service>/tc3_request` for a Unix timestamp.
@@ -23,26 +27,61 @@ pub fn credential_scope(timestamp: i64, service: &str) -> String {
         true,
     );
     let date = stamp.split('T').next().unwrap_or_default();
-    format!("{date}/{service}/tc3_request")
+    super::concat(&[date, "/", service, "/tc3_request"])
 }
 
 /// The string to sign for a canonical request.
 pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{timestamp}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()))
+    let hash = sha256_hex(canonical_request.as_bytes());
+    super::concat(&[ALGORITHM, "\n", &timestamp.to_string(), "\n", scope, "\n", &hash])
 }
 
 /// The hex signature: HMAC chained over date, service and `tc3_request`.
 pub fn signature(secret_key: &str, scope: &str, string_to_sign: &str) -> String {
     let mut parts = scope.split('/');
     let (date, service) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let secret_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    let secret_date = hmac_sha256(super::concat(&["TC3", secret_key]).as_bytes(), date.as_bytes());
     let secret_service = hmac_sha256(&secret_date, service.as_bytes());
     let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
     super::hex_of(&hmac_sha256(&secret_signing, string_to_sign.as_bytes()))
 }
 
-/// Adds the timestamp, token and `Authorization` headers. `parts` must carry
-/// `host`, `content-type`, `x-tc-action` and `x-tc-version`.
+/// The timestamp, token and `Authorization` headers that sign `request`, which
+/// must carry `host`, `content-type`, `x-tc-action` and `x-tc-version`.
+pub fn signature_headers(
+    request: &impl Signable,
+    secret_id: &str,
+    secret_key: &str,
+    token: Option<&str>,
+    service: &str,
+    now: OffsetDateTime,
+) -> SignatureHeaders {
+    let timestamp = now.unix_timestamp();
+    let scope = credential_scope(timestamp, service);
+    let canonical =
+        canonical_request(request, &SIGNED).expect("content-type and host are set before signing");
+    let signature = signature(secret_key, &scope, &string_to_sign(timestamp, &scope, &canonical));
+    let authorization = super::concat(&[
+        ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &super::joined(&SIGNED),
+        ", Signature=",
+        &signature,
+    ]);
+    let mut headers = Vec::with_capacity(3);
+    headers.push(("x-tc-timestamp", timestamp.to_string()));
+    if let Some(token) = token {
+        headers.push(("x-tc-token", token.to_owned()));
+    }
+    headers.push(("authorization", authorization));
+    headers
+}
+
+/// Sets the headers of [`signature_headers`] on `parts`.
 pub fn sign(
     parts: &mut RequestParts,
     secret_id: &str,
@@ -51,21 +90,8 @@ pub fn sign(
     service: &str,
     now: OffsetDateTime,
 ) {
-    let timestamp = now.unix_timestamp();
-    parts.set_header("x-tc-timestamp", timestamp.to_string());
-    if let Some(token) = token {
-        parts.set_header("x-tc-token", token);
-    }
-    let scope = credential_scope(timestamp, service);
-    let canonical = canonical_request(parts, &SIGNED).expect("content-type and host are set before signing");
-    let signature = signature(secret_key, &scope, &string_to_sign(timestamp, &scope, &canonical));
-    parts.set_header(
-        "authorization",
-        format!(
-            "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={}, Signature={signature}",
-            joined(&SIGNED)
-        ),
-    );
+    let headers = signature_headers(parts, secret_id, secret_key, token, service, now);
+    parts.set_headers(headers);
 }
 
 /// Checks the signature of a request signed by anyone, returning its secret id.
