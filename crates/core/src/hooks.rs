@@ -117,7 +117,7 @@ pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::R
     let Some(credentials) = config.configured_credentials() else { return };
     let view = InPlace::new(request);
     // Credentials were checked against the scheme when the client was created.
-    let Some(headers) = signature_headers(protocol, credentials, &view) else { return };
+    let Some(headers) = signature_headers(protocol, config, credentials, &view) else { return };
     let canonical = view.canonical_query;
     // Rewriting the URL re-parses it: only when the encoding differs.
     if !canonical.is_empty() && request.url().query() != Some(canonical.as_str()) {
@@ -135,6 +135,7 @@ pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::R
 /// build cannot sign for it.
 fn signature_headers(
     protocol: &Protocol,
+    config: &ClientConfig,
     credentials: &Credentials,
     request: &InPlace<'_>,
 ) -> Option<SignatureHeaders> {
@@ -162,13 +163,9 @@ fn signature_headers(
             let token = key.security_token.as_ref().map(|t| t.expose());
             let now = OffsetDateTime::now_utc();
             let service = protocol.service;
-            Some(crate::signing::tc3::signature_headers(
-                request,
-                &key.id,
-                key.secret.expose(),
-                token,
-                service,
-                now,
+            let (keys, secret) = (&config.tc3_keys, key.secret.expose());
+            Some(crate::signing::tc3::signature_headers_with(
+                request, keys, &key.id, secret, token, service, now,
             ))
         }
         #[cfg(feature = "huawei")]
@@ -192,7 +189,7 @@ fn signature_headers(
             Some(vec![("authorization", crate::signing::basic::bearer(token.expose()))])
         }
         _ => {
-            let _ = request;
+            let _ = (config, request);
             None
         }
     }

@@ -29,8 +29,8 @@ pub fn string_to_sign(canonical_request: &str) -> String {
 }
 
 /// The hex signature of `string_to_sign` under the access key secret.
-pub fn signature(secret: &str, string_to_sign: &str) -> String {
-    super::hex_of(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
+pub fn signature(secret: &str, string_to_sign: &str) -> super::Hex {
+    super::Hex::of(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
 }
 
 /// The date, nonce, payload hash, token and `Authorization` headers that sign
@@ -47,12 +47,13 @@ pub fn signature_headers(
     let mut added = Vec::with_capacity(5);
     added.push(("x-acs-date", super::utc_stamp(now, true)));
     added.push(("x-acs-signature-nonce", nonce.to_owned()));
-    added.push(("x-acs-content-sha256", body_hash.clone()));
+    added.push(("x-acs-content-sha256", body_hash.as_str().to_owned()));
     if let Some(token) = security_token {
         added.push(("x-acs-security-token", token.to_owned()));
     }
     let with_added = WithAdded { request, added: &added };
-    let mut signed: Vec<&str> = with_added.header_names().filter(|name| must_sign(name)).collect();
+    let mut signed: Vec<&str> = Vec::with_capacity(12);
+    signed.extend(with_added.header_names().filter(|name| must_sign(name)));
     signed.sort_unstable();
     signed.dedup();
     let canonical = canonical_request_of(
@@ -104,7 +105,7 @@ pub fn verify(
             return Err(VerifyError::NotSigned(name.clone()));
         }
     }
-    if parts.header("x-acs-content-sha256").is_some_and(|hash| hash != sha256_hex(&parts.body)) {
+    if parts.header("x-acs-content-sha256").is_some_and(|hash| sha256_hex(&parts.body) != hash) {
         return Err(VerifyError::Malformed("x-acs-content-sha256 does not match the body".to_owned()));
     }
     let secret = secret_for(key_id).ok_or_else(|| VerifyError::UnknownKey(key_id.to_owned()))?;

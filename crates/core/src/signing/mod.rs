@@ -235,8 +235,8 @@ fn is_unreserved(text: &str) -> bool {
 /// then value, as the vendors sort the encoded forms. Names and values of
 /// unreserved characters only (the usual case) are used as they are.
 pub fn canonical_query<R: Signable + ?Sized>(request: &R) -> String {
-    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        request.query_pairs().map(|(name, value)| (encoded(name), encoded(value))).collect();
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(8);
+    pairs.extend(request.query_pairs().map(|(name, value)| (encoded(name), encoded(value))));
     pairs.sort_unstable();
     let length = pairs.iter().map(|(name, value)| name.len().saturating_add(value.len()).saturating_add(2));
     let mut out = String::with_capacity(length.fold(0, usize::saturating_add));
@@ -302,7 +302,9 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// The signed header names joined by `;`, as `SignedHeaders` carries them.
 pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
-    let mut out = String::new();
+    let length =
+        signed.iter().map(|name| name.as_ref().len().saturating_add(1)).fold(0, usize::saturating_add);
+    let mut out = String::with_capacity(length);
     push_joined(&mut out, signed);
     out
 }
@@ -366,20 +368,69 @@ pub(crate) fn concat(pieces: &[&str]) -> String {
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// Lower-case hex SHA-256 of `data`.
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex_of(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
+pub fn sha256_hex(data: &[u8]) -> Hex {
+    // Most calls here send no body: its hash is a constant.
+    const EMPTY: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    if data.is_empty() {
+        return Hex(*EMPTY);
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, data);
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(digest.as_ref());
+    Hex::of(&bytes)
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-/// Lower-case hex of a digest or nonce of at most 32 bytes. `hex::encode`
-/// builds its string one `char` at a time, which was a tenth of a
-/// signature's cost.
-pub(crate) fn hex_of(digest: &[u8]) -> String {
-    let mut buffer = [0u8; 64];
-    // A digest longer than 32 bytes (none here) would fall back to the general encoder.
-    let Some(out) = buffer.get_mut(..digest.len().saturating_mul(2)) else { return hex::encode(digest) };
-    hex::encode_to_slice(digest, out).expect("the buffer is twice the digest");
-    String::from_utf8(out.to_vec()).expect("hex digits are ASCII")
+/// The lower-case hex of a SHA-256 digest or an HMAC, kept on the stack: a
+/// signature writes several of them into larger strings, and each would
+/// otherwise be an allocation of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hex([u8; 64]);
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl Hex {
+    /// The hex of a 32-byte digest.
+    pub fn of(digest: &[u8; 32]) -> Self {
+        let mut out = [0u8; 64];
+        // Encoding fails only when the lengths disagree, and they do not.
+        let _ = hex::encode_to_slice(digest, &mut out);
+        Self(out)
+    }
+
+    /// The 64 hex digits.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl std::ops::Deref for Hex {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl fmt::Debug for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl PartialEq<&str> for Hex {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
@@ -464,7 +515,10 @@ pub fn nonce() -> String {
     // The OS random source does not fail on supported platforms; a zero nonce
     // would only make the server reject the request as a replay.
     let _ = getrandom::fill(&mut bytes);
-    hex_of(&bytes)
+    let mut hex = [0u8; 32];
+    // Encoding fails only when the lengths disagree, and they do not.
+    let _ = hex::encode_to_slice(bytes, &mut hex);
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 #[cfg(test)]

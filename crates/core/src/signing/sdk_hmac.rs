@@ -46,8 +46,8 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 }
 
 /// The hex signature under the secret key (no key derivation).
-pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
-    super::hex_of(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
+pub fn signature(secret_key: &str, string_to_sign: &str) -> super::Hex {
+    super::Hex::of(&hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()))
 }
 
 /// `X-Sdk-Date`, the temporary credentials' `X-Security-Token` and
@@ -67,7 +67,8 @@ pub fn signature_headers(
     let date = super::utc_stamp(now, false);
     added.push(("x-sdk-date", date.clone()));
     let with_added = WithAdded { request, added: &added };
-    let mut signed: Vec<&str> = with_added.header_names().filter(|name| *name != "authorization").collect();
+    let mut signed: Vec<&str> = Vec::with_capacity(12);
+    signed.extend(with_added.header_names().filter(|name| *name != "authorization"));
     signed.sort_unstable();
     signed.dedup();
     let canonical =
