@@ -51,9 +51,9 @@ pub struct ClientConfig {
     pub(crate) observer: Option<AnswerObserver>,
     answer_limit: Option<usize>,
     pub(crate) rate_limits: crate::RateLimiter,
-    /// Tencent's daily signing key, derived once per day and service.
-    #[cfg(feature = "tencent")]
-    pub(crate) tc3_keys: crate::signing::tc3::SigningKeyCache,
+    /// The HMAC key the client signs with, prepared once.
+    #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+    pub(crate) signing_keys: crate::signing::SigningKeyCache,
 }
 
 impl std::fmt::Debug for ClientConfig {

@@ -149,8 +149,9 @@ fn signature_headers(
             let token = key.security_token.as_ref().map(|t| t.expose());
             let nonce = crate::signing::nonce();
             let now = OffsetDateTime::now_utc();
-            Some(crate::signing::acs3::signature_headers(
+            Some(crate::signing::acs3::signature_headers_with(
                 request,
+                &config.signing_keys,
                 &key.id,
                 key.secret.expose(),
                 token,
@@ -163,7 +164,7 @@ fn signature_headers(
             let token = key.security_token.as_ref().map(|t| t.expose());
             let now = OffsetDateTime::now_utc();
             let service = protocol.service;
-            let (keys, secret) = (&config.tc3_keys, key.secret.expose());
+            let (keys, secret) = (&config.signing_keys, key.secret.expose());
             Some(crate::signing::tc3::signature_headers_with(
                 request, keys, &key.id, secret, token, service, now,
             ))
@@ -172,8 +173,9 @@ fn signature_headers(
         (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
             let now = OffsetDateTime::now_utc();
-            Some(crate::signing::sdk_hmac::signature_headers(
+            Some(crate::signing::sdk_hmac::signature_headers_with(
                 request,
+                &config.signing_keys,
                 &key.id,
                 key.secret.expose(),
                 token,

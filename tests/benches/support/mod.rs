@@ -92,3 +92,19 @@ pub fn huawei_request() -> RequestParts {
         "",
     )
 }
+
+/// What a signed CloudSSO `GetTaskStatus` sends besides its query: the same
+/// header names and value sizes, the signature precomputed.
+pub const SIGNED_CALL_HEADERS: [(&str, &str); 8] = [
+    ("accept", "application/json"),
+    ("x-acs-action", "GetTaskStatus"),
+    ("x-acs-version", "2021-05-15"),
+    ("x-acs-date", "2026-11-24T09:00:00Z"),
+    ("x-acs-signature-nonce", "0d5ec5d4d9a3464c8a1e2f1b9d4e2a7c"),
+    ("x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("user-agent", "cloudjobs/0.1.0"),
+    (
+        "authorization",
+        "ACS3-HMAC-SHA256 Credential=LTAI5tExampleKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+    ),
+];

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{RequestParts, Signable, SignatureHeaders, VerifyError, WithAdded};
+use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -43,6 +43,20 @@ pub fn signature_headers(
     now: OffsetDateTime,
     nonce: &str,
 ) -> SignatureHeaders {
+    let keys = SigningKeyCache::default();
+    signature_headers_with(request, &keys, access_key_id, secret, security_token, now, nonce)
+}
+
+/// [`signature_headers`] with the secret's HMAC key prepared once per client, in `keys`.
+pub fn signature_headers_with(
+    request: &impl Signable,
+    keys: &SigningKeyCache,
+    access_key_id: &str,
+    secret: &str,
+    security_token: Option<&str>,
+    now: OffsetDateTime,
+    nonce: &str,
+) -> SignatureHeaders {
     let body_hash = sha256_hex(request.body());
     let mut added = Vec::with_capacity(5);
     added.push(("x-acs-date", super::utc_stamp(now, true)));
@@ -65,7 +79,8 @@ pub fn signature_headers(
         &body_hash,
     )
     .expect("every signed header was just read from the request");
-    let signature = signature(secret, &string_to_sign(&canonical));
+    let key = keys.key(secret, "", || super::hmac_key(secret.as_bytes()));
+    let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&canonical).as_bytes()));
     let authorization = super::concat(&[
         ALGORITHM,
         " Credential=",

@@ -20,6 +20,8 @@ pub mod tc3;
 
 use std::borrow::Cow;
 use std::fmt;
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+use std::sync::{Arc, Mutex, PoisonError};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
@@ -434,12 +436,69 @@ impl PartialEq<&str> for Hex {
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The HMAC key a client signs with, kept between its requests: the access
+/// key secret itself (ACS3, SDK-HMAC), or the key Tencent derives from it for
+/// one day and service. Preparing a key costs two SHA-256 blocks, and
+/// deriving Tencent's four HMACs. The cache holds nothing the credentials
+/// beside it do not already give; clones of a configuration share it.
+#[derive(Clone, Default)]
+pub struct SigningKeyCache(Arc<Mutex<Option<CachedKey>>>);
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+struct CachedKey {
+    secret: crate::Secret,
+    scope: String,
+    key: ring::hmac::Key,
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKeyCache { .. }")
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+impl SigningKeyCache {
+    /// The key for `secret` and `scope` (empty when the secret is the key):
+    /// the cached one when it was made for both, or a new one from `make`,
+    /// which then replaces it.
+    pub(crate) fn key(
+        &self,
+        secret: &str,
+        scope: &str,
+        make: impl FnOnce() -> ring::hmac::Key,
+    ) -> ring::hmac::Key {
+        // Nothing panics while the lock is held, but a poisoned cache is only a cache.
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = cached.as_ref().filter(|c| c.scope == scope && c.secret.expose() == secret) {
+            return hit.key.clone();
+        }
+        let key = make();
+        *cached =
+            Some(CachedKey { secret: crate::Secret::new(secret), scope: scope.to_owned(), key: key.clone() });
+        key
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// An HMAC-SHA256 key.
+pub(crate) fn hmac_key(key: &[u8]) -> ring::hmac::Key {
+    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key)
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// HMAC-SHA256 of `data` under a prepared key.
+pub(crate) fn hmac_with(key: &ring::hmac::Key, data: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ring::hmac::sign(key, data).as_ref());
+    out
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// HMAC-SHA256 of `data` under `key`.
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key), data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(tag.as_ref());
-    out
+    hmac_with(&hmac_key(key), data)
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]

@@ -3,7 +3,7 @@
 use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
-use super::{RequestParts, Signable, SignatureHeaders, VerifyError, WithAdded};
+use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -60,6 +60,18 @@ pub fn signature_headers(
     security_token: Option<&str>,
     now: OffsetDateTime,
 ) -> SignatureHeaders {
+    signature_headers_with(request, &SigningKeyCache::default(), access_key, secret_key, security_token, now)
+}
+
+/// [`signature_headers`] with the secret's HMAC key prepared once per client, in `keys`.
+pub fn signature_headers_with(
+    request: &impl Signable,
+    keys: &SigningKeyCache,
+    access_key: &str,
+    secret_key: &str,
+    security_token: Option<&str>,
+    now: OffsetDateTime,
+) -> SignatureHeaders {
     let mut added = Vec::with_capacity(3);
     if let Some(token) = security_token {
         added.push(("x-security-token", token.to_owned()));
@@ -73,7 +85,8 @@ pub fn signature_headers(
     signed.dedup();
     let canonical =
         canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
-    let signature = signature(secret_key, &string_to_sign(&date, &canonical));
+    let key = keys.key(secret_key, "", || super::hmac_key(secret_key.as_bytes()));
+    let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&date, &canonical).as_bytes()));
     let authorization = super::concat(&[
         ALGORITHM,
         " Access=",

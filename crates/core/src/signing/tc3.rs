@@ -1,12 +1,8 @@
 //! Tencent Cloud TC3-HMAC-SHA256 (API 3.0 signatures), used by Organization.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use time::OffsetDateTime;
 
-use crate::Secret;
-
-use super::{RequestParts, Signable, SignatureHeaders, VerifyError};
+use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -55,49 +51,6 @@ pub fn signature(secret_key: &str, scope: &str, string_to_sign: &str) -> super::
     super::Hex::of(&hmac_sha256(&signing_key(secret_key, date, service), string_to_sign.as_bytes()))
 }
 
-/// The last signing key a client derived, with what it was derived from, so
-/// that the client derives one key per day and service rather than one per
-/// request (four HMACs, a third of a signature's cost). It holds nothing the
-/// credentials beside it do not already give; clones share it.
-#[derive(Clone, Default)]
-pub struct SigningKeyCache(Arc<Mutex<Option<CachedKey>>>);
-
-struct CachedKey {
-    secret_key: Secret,
-    date: String,
-    service: String,
-    key: [u8; 32],
-}
-
-impl std::fmt::Debug for SigningKeyCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SigningKeyCache { .. }")
-    }
-}
-
-impl SigningKeyCache {
-    /// The signing key for `secret_key`, `date` and `service`: the cached one
-    /// when all three match, or a new one, which then replaces it.
-    pub fn key(&self, secret_key: &str, date: &str, service: &str) -> [u8; 32] {
-        // Nothing panics while the lock is held, but a poisoned cache is only a cache.
-        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(hit) = cached
-            .as_ref()
-            .filter(|c| c.date == date && c.service == service && c.secret_key.expose() == secret_key)
-        {
-            return hit.key;
-        }
-        let key = signing_key(secret_key, date, service);
-        *cached = Some(CachedKey {
-            secret_key: Secret::new(secret_key),
-            date: date.to_owned(),
-            service: service.to_owned(),
-            key,
-        });
-        key
-    }
-}
-
 /// The timestamp, token and `Authorization` headers that sign `request`, which
 /// must carry `host`, `content-type`, `x-tc-action` and `x-tc-version`.
 pub fn signature_headers(
@@ -112,7 +65,8 @@ pub fn signature_headers(
 }
 
 /// [`signature_headers`] with the signing key taken from `keys` when it was
-/// derived for the same secret, day and service.
+/// derived for the same secret, day and service: a client derives one key a
+/// day rather than one per request (four HMACs, a third of a signature's cost).
 pub fn signature_headers_with(
     request: &impl Signable,
     keys: &SigningKeyCache,
@@ -128,8 +82,8 @@ pub fn signature_headers_with(
     let canonical =
         canonical_request(request, &SIGNED).expect("content-type and host are set before signing");
     let string_to_sign = string_to_sign(timestamp, &scope, &canonical);
-    let key = keys.key(secret_key, date, service);
-    let signature = super::Hex::of(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    let key = keys.key(secret_key, &scope, || super::hmac_key(&signing_key(secret_key, date, service)));
+    let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign.as_bytes()));
     let authorization = super::concat(&[
         ALGORITHM,
         " Credential=",
@@ -266,13 +220,22 @@ mod tests {
             );
             assert_eq!(headers.last().map(|(_, value)| value.as_str()), Some(documented));
         }
-        for (secret, date, service) in [
-            ("another", "2019-02-25", "cvm"),
-            (SECRET_KEY, "2019-02-26", "cvm"),
-            (SECRET_KEY, "2019-02-25", "cbs"),
+        // Another secret, day or service each gives another signature.
+        let signature_with = |secret: &str, at: i64, service: &str| {
+            let at = OffsetDateTime::from_unix_timestamp(at).unwrap();
+            let headers =
+                signature_headers_with(&documented_request(), &cache, "id", secret, None, service, at);
+            assert_eq!(headers, signature_headers(&documented_request(), "id", secret, None, service, at));
+            headers
+        };
+        let first = signature_with(SECRET_KEY, 1_551_113_065, "cvm");
+        let next_day = 1_551_113_065 + 86_400;
+        for (secret, at, service) in [
+            ("another", 1_551_113_065, "cvm"),
+            (SECRET_KEY, next_day, "cvm"),
+            (SECRET_KEY, 1_551_113_065, "cbs"),
         ] {
-            assert_eq!(cache.key(secret, date, service), signing_key(secret, date, service));
-            assert_ne!(cache.key(secret, date, service), signing_key(SECRET_KEY, "2019-02-25", "cvm"));
+            assert_ne!(signature_with(secret, at, service), first);
         }
     }
 }
