@@ -37,7 +37,7 @@ fn run(workload: &str, times: usize) {
         "sign-acs3" => {
             let request = support::alibaba_request();
             for _ in 0..times {
-                black_box(acs3::signature_headers_with(
+                black_box(acs3::signature_headers(
                     &request,
                     &keys,
                     "LTAI5tExampleKeyId",
@@ -51,7 +51,7 @@ fn run(workload: &str, times: usize) {
         "sign-tc3" => {
             let request = support::tencent_request();
             for _ in 0..times {
-                black_box(tc3::signature_headers_with(
+                black_box(tc3::signature_headers(
                     &request,
                     &keys,
                     "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
@@ -65,7 +65,7 @@ fn run(workload: &str, times: usize) {
         "sign-sdk-hmac" => {
             let request = support::huawei_request();
             for _ in 0..times {
-                black_box(sdk_hmac::signature_headers_with(
+                black_box(sdk_hmac::signature_headers(
                     &request,
                     &keys,
                     "QTWAOYTTINDUT2QVKYUC",

@@ -26,7 +26,7 @@ fn signers(c: &mut Criterion) {
         let alibaba = support::alibaba_request();
         group.bench_function(format!("ACS3-HMAC-SHA256, {name}"), |b| {
             b.iter(|| {
-                black_box(acs3::signature_headers_with(
+                black_box(acs3::signature_headers(
                     black_box(&alibaba),
                     &keys(),
                     "LTAI5tExampleKeyId",
@@ -40,7 +40,7 @@ fn signers(c: &mut Criterion) {
         let tencent = support::tencent_request();
         group.bench_function(format!("TC3-HMAC-SHA256, {name}"), |b| {
             b.iter(|| {
-                black_box(tc3::signature_headers_with(
+                black_box(tc3::signature_headers(
                     black_box(&tencent),
                     &keys(),
                     "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
@@ -54,7 +54,7 @@ fn signers(c: &mut Criterion) {
         let huawei = support::huawei_request();
         group.bench_function(format!("SDK-HMAC-SHA256, {name}"), |b| {
             b.iter(|| {
-                black_box(sdk_hmac::signature_headers_with(
+                black_box(sdk_hmac::signature_headers(
                     black_box(&huawei),
                     &keys(),
                     "QTWAOYTTINDUT2QVKYUC",

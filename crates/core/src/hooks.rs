@@ -149,7 +149,7 @@ fn signature_headers(
             let token = key.security_token.as_ref().map(|t| t.expose());
             let nonce = crate::signing::nonce();
             let now = OffsetDateTime::now_utc();
-            Some(crate::signing::acs3::signature_headers_with(
+            Some(crate::signing::acs3::signature_headers(
                 request,
                 &config.signing_keys,
                 &key.id,
@@ -165,15 +165,13 @@ fn signature_headers(
             let now = OffsetDateTime::now_utc();
             let service = protocol.service;
             let (keys, secret) = (&config.signing_keys, key.secret.expose());
-            Some(crate::signing::tc3::signature_headers_with(
-                request, keys, &key.id, secret, token, service, now,
-            ))
+            Some(crate::signing::tc3::signature_headers(request, keys, &key.id, secret, token, service, now))
         }
         #[cfg(feature = "huawei")]
         (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
             let now = OffsetDateTime::now_utc();
-            Some(crate::signing::sdk_hmac::signature_headers_with(
+            Some(crate::signing::sdk_hmac::signature_headers(
                 request,
                 &config.signing_keys,
                 &key.id,

@@ -35,20 +35,8 @@ pub fn signature(secret: &str, string_to_sign: &str) -> super::Hex {
 
 /// The date, nonce, payload hash, token and `Authorization` headers that sign
 /// `request`, which must already carry `host`, `x-acs-action` and `x-acs-version`.
+/// The secret's HMAC key comes from `keys`, prepared once per client.
 pub fn signature_headers(
-    request: &impl Signable,
-    access_key_id: &str,
-    secret: &str,
-    security_token: Option<&str>,
-    now: OffsetDateTime,
-    nonce: &str,
-) -> SignatureHeaders {
-    let keys = SigningKeyCache::default();
-    signature_headers_with(request, &keys, access_key_id, secret, security_token, now, nonce)
-}
-
-/// [`signature_headers`] with the secret's HMAC key prepared once per client, in `keys`.
-pub fn signature_headers_with(
     request: &impl Signable,
     keys: &SigningKeyCache,
     access_key_id: &str,
@@ -94,7 +82,7 @@ pub fn signature_headers_with(
     added
 }
 
-/// Sets the headers of [`signature_headers`] on `parts`.
+/// Sets the headers of [`signature_headers`] on `parts`, with a new key cache.
 pub fn sign(
     parts: &mut RequestParts,
     access_key_id: &str,
@@ -103,7 +91,15 @@ pub fn sign(
     now: OffsetDateTime,
     nonce: &str,
 ) {
-    let headers = signature_headers(parts, access_key_id, secret, security_token, now, nonce);
+    let headers = signature_headers(
+        parts,
+        &SigningKeyCache::default(),
+        access_key_id,
+        secret,
+        security_token,
+        now,
+        nonce,
+    );
     parts.set_headers(headers);
 }
 

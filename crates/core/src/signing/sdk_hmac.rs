@@ -53,18 +53,8 @@ pub fn signature(secret_key: &str, string_to_sign: &str) -> super::Hex {
 /// `X-Sdk-Date`, the temporary credentials' `X-Security-Token` and
 /// `Authorization`, signing every header `request` carries with them, as the
 /// official SDK does.
+/// The secret's HMAC key comes from `keys`, prepared once per client.
 pub fn signature_headers(
-    request: &impl Signable,
-    access_key: &str,
-    secret_key: &str,
-    security_token: Option<&str>,
-    now: OffsetDateTime,
-) -> SignatureHeaders {
-    signature_headers_with(request, &SigningKeyCache::default(), access_key, secret_key, security_token, now)
-}
-
-/// [`signature_headers`] with the secret's HMAC key prepared once per client, in `keys`.
-pub fn signature_headers_with(
     request: &impl Signable,
     keys: &SigningKeyCache,
     access_key: &str,
@@ -100,7 +90,7 @@ pub fn signature_headers_with(
     added
 }
 
-/// Sets the headers of [`signature_headers`] on `parts`.
+/// Sets the headers of [`signature_headers`] on `parts`, with a new key cache.
 pub fn sign(
     parts: &mut RequestParts,
     access_key: &str,
@@ -108,7 +98,8 @@ pub fn sign(
     security_token: Option<&str>,
     now: OffsetDateTime,
 ) {
-    let headers = signature_headers(parts, access_key, secret_key, security_token, now);
+    let headers =
+        signature_headers(parts, &SigningKeyCache::default(), access_key, secret_key, security_token, now);
     parts.set_headers(headers);
 }
 

@@ -53,21 +53,10 @@ pub fn signature(secret_key: &str, scope: &str, string_to_sign: &str) -> super::
 
 /// The timestamp, token and `Authorization` headers that sign `request`, which
 /// must carry `host`, `content-type`, `x-tc-action` and `x-tc-version`.
+/// The signing key comes from `keys` when it was derived for the same
+/// secret, day and service: a client derives one key a day rather than one per
+/// request (four HMACs, a third of a signature's cost).
 pub fn signature_headers(
-    request: &impl Signable,
-    secret_id: &str,
-    secret_key: &str,
-    token: Option<&str>,
-    service: &str,
-    now: OffsetDateTime,
-) -> SignatureHeaders {
-    signature_headers_with(request, &SigningKeyCache::default(), secret_id, secret_key, token, service, now)
-}
-
-/// [`signature_headers`] with the signing key taken from `keys` when it was
-/// derived for the same secret, day and service: a client derives one key a
-/// day rather than one per request (four HMACs, a third of a signature's cost).
-pub fn signature_headers_with(
     request: &impl Signable,
     keys: &SigningKeyCache,
     secret_id: &str,
@@ -104,7 +93,7 @@ pub fn signature_headers_with(
     headers
 }
 
-/// Sets the headers of [`signature_headers`] on `parts`.
+/// Sets the headers of [`signature_headers`] on `parts`, with a new key cache.
 pub fn sign(
     parts: &mut RequestParts,
     secret_id: &str,
@@ -113,7 +102,8 @@ pub fn sign(
     service: &str,
     now: OffsetDateTime,
 ) {
-    let headers = signature_headers(parts, secret_id, secret_key, token, service, now);
+    let headers =
+        signature_headers(parts, &SigningKeyCache::default(), secret_id, secret_key, token, service, now);
     parts.set_headers(headers);
 }
 
@@ -209,7 +199,7 @@ mod tests {
         let now = OffsetDateTime::from_unix_timestamp(1_551_113_065).unwrap();
         let cache = SigningKeyCache::default();
         for _ in 0..2 {
-            let headers = signature_headers_with(
+            let headers = signature_headers(
                 &documented_request(),
                 &cache,
                 "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
@@ -221,11 +211,14 @@ mod tests {
             assert_eq!(headers.last().map(|(_, value)| value.as_str()), Some(documented));
         }
         // Another secret, day or service each gives another signature.
+        let fresh = SigningKeyCache::default;
         let signature_with = |secret: &str, at: i64, service: &str| {
             let at = OffsetDateTime::from_unix_timestamp(at).unwrap();
-            let headers =
-                signature_headers_with(&documented_request(), &cache, "id", secret, None, service, at);
-            assert_eq!(headers, signature_headers(&documented_request(), "id", secret, None, service, at));
+            let headers = signature_headers(&documented_request(), &cache, "id", secret, None, service, at);
+            assert_eq!(
+                headers,
+                signature_headers(&documented_request(), &fresh(), "id", secret, None, service, at)
+            );
             headers
         };
         let first = signature_with(SECRET_KEY, 1_551_113_065, "cvm");
