@@ -69,15 +69,11 @@ pub fn signature_headers(
     .expect("every signed header was just read from the request");
     let key = keys.key(secret, "", || super::hmac_key(secret.as_bytes()));
     let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&canonical).as_bytes()));
-    let authorization = super::concat(&[
-        ALGORITHM,
-        " Credential=",
-        access_key_id,
-        ",SignedHeaders=",
-        &super::joined(&signed),
-        ",Signature=",
-        &signature,
-    ]);
+    let authorization = super::authorization(
+        &[ALGORITHM, " Credential=", access_key_id, ",SignedHeaders="],
+        &signed,
+        &[",Signature=", &signature],
+    );
     added.push(("authorization", authorization));
     added
 }

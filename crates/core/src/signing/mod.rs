@@ -230,7 +230,12 @@ pub fn rfc3986(text: &str) -> String {
 
 /// Whether `text` is RFC 3986 unreserved characters only, which encoding leaves as they are.
 fn is_unreserved(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    text.bytes().all(is_unreserved_byte)
+}
+
+/// Whether `byte` is an RFC 3986 unreserved character.
+fn is_unreserved_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte)
 }
 
 /// The query string in canonical form: RFC 3986 encoded, sorted by name,
@@ -238,24 +243,40 @@ fn is_unreserved(text: &str) -> bool {
 /// unreserved characters only (the usual case) are used as they are.
 pub fn canonical_query<R: Signable + ?Sized>(request: &R) -> String {
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(8);
-    pairs.extend(request.query_pairs().map(|(name, value)| (encoded(name), encoded(value))));
-    pairs.sort_unstable();
-    let length = pairs.iter().map(|(name, value)| name.len().saturating_add(value.len()).saturating_add(2));
+    pairs.extend(request.query_pairs());
+    // Ordered as their encoded forms are, and encoded only when written: no string per pair.
+    pairs.sort_unstable_by(|(a_name, a_value), (b_name, b_value)| {
+        cmp_encoded(a_name, b_name).then_with(|| cmp_encoded(a_value, b_value))
+    });
+    let length = pairs
+        .iter()
+        .map(|(name, value)| encoded_len(name).saturating_add(encoded_len(value)).saturating_add(2));
     let mut out = String::with_capacity(length.fold(0, usize::saturating_add));
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(name);
+        out.extend(utf8_percent_encode(name, RFC3986));
         out.push('=');
-        out.push_str(value);
+        out.extend(utf8_percent_encode(value, RFC3986));
     }
     out
 }
 
-/// `text` percent-encoded per RFC 3986, borrowed when it needs no encoding.
-fn encoded(text: Cow<'_, str>) -> Cow<'_, str> {
-    if is_unreserved(&text) { text } else { Cow::Owned(rfc3986(&text)) }
+/// How `a` and `b` compare once percent-encoded per RFC 3986, without
+/// encoding them. Up to their first different byte the encodings agree; there,
+/// an encoded byte starts with `%`, which sorts before every unreserved
+/// character, and two encoded bytes compare as their upper-case hex, which is
+/// their order as bytes.
+fn cmp_encoded(a: &str, b: &str) -> std::cmp::Ordering {
+    let rank = |byte: u8| (is_unreserved_byte(byte), byte);
+    a.bytes().map(rank).cmp(b.bytes().map(rank))
+}
+
+/// The length of `text` percent-encoded per RFC 3986: three bytes for each one encoded.
+fn encoded_len(text: &str) -> usize {
+    let encoded = text.bytes().filter(|b| !is_unreserved_byte(*b)).count();
+    text.len().saturating_add(encoded.saturating_mul(2))
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
@@ -302,12 +323,16 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-/// The signed header names joined by `;`, as `SignedHeaders` carries them.
-pub(crate) fn joined<S: AsRef<str>>(signed: &[S]) -> String {
-    let length =
-        signed.iter().map(|name| name.as_ref().len().saturating_add(1)).fold(0, usize::saturating_add);
-    let mut out = String::with_capacity(length);
+/// An `Authorization` value: `head` (the algorithm, the credential and the
+/// name of the signed-headers field), the signed header names joined by `;`,
+/// then `tail` (the signature and its field name), in one string.
+pub(crate) fn authorization<S: AsRef<str>>(head: &[&str], signed: &[S], tail: &[&str]) -> String {
+    let pieces = head.iter().chain(tail).map(|piece| piece.len());
+    let names = signed.iter().map(|name| name.as_ref().len().saturating_add(1));
+    let mut out = String::with_capacity(pieces.chain(names).fold(0, usize::saturating_add));
+    head.iter().for_each(|piece| out.push_str(piece));
     push_joined(&mut out, signed);
+    tail.iter().for_each(|piece| out.push_str(piece));
     out
 }
 
@@ -606,6 +631,17 @@ mod tests {
         // Sorted by the encoded forms: `é` sorts after `z` raw, but `%C3%A9` before it.
         let parts = RequestParts::from_target("GET", "/?z=1&%C3%A9=2", vec![], vec![]);
         assert_eq!(canonical_query(&parts), "%C3%A9=2&z=1");
+    }
+
+    #[test]
+    fn strings_compare_as_their_encodings_do() {
+        let texts =
+            ["", "a", "A", "a*", "a-", "a~", "a%", "a b", "a+b", "é", "z", "~", "-", "a**", "a*b", "ÿ", "Ā"];
+        for a in texts {
+            for b in texts {
+                assert_eq!(cmp_encoded(a, b), rfc3986(a).cmp(&rfc3986(b)), "{a:?} and {b:?}");
+            }
+        }
     }
 
     #[test]

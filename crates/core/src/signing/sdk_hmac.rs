@@ -77,15 +77,11 @@ pub fn signature_headers(
         canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
     let key = keys.key(secret_key, "", || super::hmac_key(secret_key.as_bytes()));
     let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&date, &canonical).as_bytes()));
-    let authorization = super::concat(&[
-        ALGORITHM,
-        " Access=",
-        access_key,
-        ", SignedHeaders=",
-        &super::joined(&signed),
-        ", Signature=",
-        &signature,
-    ]);
+    let authorization = super::authorization(
+        &[ALGORITHM, " Access=", access_key, ", SignedHeaders="],
+        &signed,
+        &[", Signature=", &signature],
+    );
     added.push(("authorization", authorization));
     added
 }

@@ -73,17 +73,11 @@ pub fn signature_headers(
     let string_to_sign = string_to_sign(timestamp, &scope, &canonical);
     let key = keys.key(secret_key, &scope, || super::hmac_key(&signing_key(secret_key, date, service)));
     let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign.as_bytes()));
-    let authorization = super::concat(&[
-        ALGORITHM,
-        " Credential=",
-        secret_id,
-        "/",
-        &scope,
-        ", SignedHeaders=",
-        &super::joined(&SIGNED),
-        ", Signature=",
-        &signature,
-    ]);
+    let authorization = super::authorization(
+        &[ALGORITHM, " Credential=", secret_id, "/", &scope, ", SignedHeaders="],
+        &SIGNED,
+        &[", Signature=", &signature],
+    );
     let mut headers = Vec::with_capacity(3);
     headers.push(("x-tc-timestamp", timestamp.to_string()));
     if let Some(token) = token {
