@@ -228,11 +228,6 @@ pub fn rfc3986(text: &str) -> String {
     out
 }
 
-/// Whether `text` is RFC 3986 unreserved characters only, which encoding leaves as they are.
-fn is_unreserved(text: &str) -> bool {
-    text.bytes().all(is_unreserved_byte)
-}
-
 /// Whether `byte` is an RFC 3986 unreserved character.
 fn is_unreserved_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte)

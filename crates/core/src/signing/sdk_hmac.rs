@@ -18,11 +18,7 @@ pub fn canonical_uri(path: &str) -> String {
             uri.push('/');
         }
         let decoded = percent_decode_str(segment).decode_utf8_lossy();
-        if super::is_unreserved(&decoded) {
-            uri.push_str(&decoded);
-        } else {
-            uri.push_str(&super::rfc3986(&decoded));
-        }
+        uri.extend(percent_encoding::utf8_percent_encode(&decoded, super::RFC3986));
     }
     if !uri.ends_with('/') {
         uri.push('/');
