@@ -914,7 +914,7 @@ const MESSAGE_LIMIT: usize = 2000;
 
 /// Text from a server made safe to print: control characters (terminal
 /// escape sequences among them) are shown escaped, and it is cut at
-/// [`MESSAGE_LIMIT`] characters.
+/// 2,000 characters (`MESSAGE_LIMIT`).
 pub fn for_terminal(text: &str) -> String {
     let mut shown = String::new();
     for (count, c) in text.chars().enumerate() {

@@ -1,7 +1,7 @@
 //! Each vendor's protocol facts, one module per vendor: everything about its
 //! wire except the signature scheme (which lives in [`crate::signing`]).
 //!
-//! The client hooks, [`CloudError`](crate::CloudError), the retry
+//! The client hooks, [`CloudError`], the retry
 //! classifier, the waiter, the `cloudjobs` command and the emulator read a
 //! vendor's facts only through [`rules`]. Adding a vendor means adding one
 //! module here that implements [`VendorRules`] (plus a signer if its scheme
