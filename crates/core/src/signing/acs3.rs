@@ -54,10 +54,7 @@ pub fn signature_headers(
         added.push(("x-acs-security-token", token.to_owned()));
     }
     let with_added = WithAdded { request, added: &added };
-    let mut signed: Vec<&str> = Vec::with_capacity(12);
-    signed.extend(with_added.header_names().filter(|name| must_sign(name)));
-    signed.sort_unstable();
-    signed.dedup();
+    let signed = super::signed_names(&with_added, must_sign);
     let canonical = canonical_request_of(
         &with_added,
         request.path(),
@@ -67,8 +64,7 @@ pub fn signature_headers(
         &body_hash,
     )
     .expect("every signed header was just read from the request");
-    let key = keys.key(secret, "", || super::hmac_key(secret.as_bytes()));
-    let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&canonical).as_bytes()));
+    let signature = keys.sign_with_secret(secret, &string_to_sign(&canonical));
     let authorization = super::authorization(
         &[ALGORITHM, " Credential=", access_key_id, ",SignedHeaders="],
         &signed,

@@ -317,6 +317,17 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
     Ok(out)
 }
 
+#[cfg(any(feature = "alibaba", feature = "huawei"))]
+/// The names of the headers of `request` that `must_sign` picks, sorted and
+/// each once, as `SignedHeaders` lists them.
+fn signed_names(request: &impl Signable, must_sign: impl Fn(&str) -> bool) -> Vec<&str> {
+    let mut signed: Vec<&str> = Vec::with_capacity(12);
+    signed.extend(request.header_names().filter(|name| must_sign(name)));
+    signed.sort_unstable();
+    signed.dedup();
+    signed
+}
+
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// An `Authorization` value: `head` (the algorithm, the credential and the
 /// name of the signed-headers field), the signed header names joined by `;`,
@@ -442,13 +453,6 @@ impl fmt::Debug for Hex {
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-impl fmt::Display for Hex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 impl PartialEq<&str> for Hex {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
@@ -498,6 +502,16 @@ impl SigningKeyCache {
         *cached =
             Some(CachedKey { secret: crate::Secret::new(secret), scope: scope.to_owned(), key: key.clone() });
         key
+    }
+}
+
+#[cfg(any(feature = "alibaba", feature = "huawei"))]
+impl SigningKeyCache {
+    /// The hex HMAC of `string_to_sign` under `secret` itself, as ACS3 and
+    /// SDK-HMAC sign, with the secret's key prepared once.
+    pub(crate) fn sign_with_secret(&self, secret: &str, string_to_sign: &str) -> Hex {
+        let key = self.key(secret, "", || hmac_key(secret.as_bytes()));
+        Hex::of(&hmac_with(&key, string_to_sign.as_bytes()))
     }
 }
 

@@ -65,14 +65,10 @@ pub fn signature_headers(
     let date = super::utc_stamp(now, false);
     added.push(("x-sdk-date", date.clone()));
     let with_added = WithAdded { request, added: &added };
-    let mut signed: Vec<&str> = Vec::with_capacity(12);
-    signed.extend(with_added.header_names().filter(|name| *name != "authorization"));
-    signed.sort_unstable();
-    signed.dedup();
+    let signed = super::signed_names(&with_added, |name| name != "authorization");
     let canonical =
         canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
-    let key = keys.key(secret_key, "", || super::hmac_key(secret_key.as_bytes()));
-    let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign(&date, &canonical).as_bytes()));
+    let signature = keys.sign_with_secret(secret_key, &string_to_sign(&date, &canonical));
     let authorization = super::authorization(
         &[ALGORITHM, " Access=", access_key, ", SignedHeaders="],
         &signed,
