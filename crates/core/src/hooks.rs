@@ -141,14 +141,12 @@ fn signature_headers(
 ) -> Option<SignatureHeaders> {
     #[allow(unused_imports)]
     use crate::Signing;
-    #[allow(unused_imports)]
-    use time::OffsetDateTime;
     match (protocol.signing, credentials) {
         #[cfg(feature = "alibaba")]
         (Signing::Acs3HmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
             let nonce = crate::signing::nonce();
-            let now = OffsetDateTime::now_utc();
+            let now = std::time::SystemTime::now();
             Some(crate::signing::acs3::signature_headers(
                 request,
                 &config.signing_keys,
@@ -162,7 +160,7 @@ fn signature_headers(
         #[cfg(feature = "tencent")]
         (Signing::Tc3HmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
-            let now = OffsetDateTime::now_utc();
+            let now = std::time::SystemTime::now();
             let service = protocol.service;
             let (keys, secret) = (&config.signing_keys, key.secret.expose());
             Some(crate::signing::tc3::signature_headers(request, keys, &key.id, secret, token, service, now))
@@ -170,7 +168,7 @@ fn signature_headers(
         #[cfg(feature = "huawei")]
         (Signing::SdkHmacSha256, Credentials::AccessKey(key)) => {
             let token = key.security_token.as_ref().map(|t| t.expose());
-            let now = OffsetDateTime::now_utc();
+            let now = std::time::SystemTime::now();
             Some(crate::signing::sdk_hmac::signature_headers(
                 request,
                 &config.signing_keys,

@@ -52,7 +52,7 @@ pub fn exponential_with_jitter(base: Duration, max: Duration, step: u32) -> Dura
 /// A uniform random number in [0, 1).
 fn random_unit() -> f64 {
     let mut bytes = [0u8; 8];
-    let _ = getrandom::fill(&mut bytes);
+    let _ = getrandom::getrandom(&mut bytes);
     (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
 

@@ -8,7 +8,6 @@ use cloudjobs_core::signing::{RequestParts, VerifyError, acs3, basic, sdk_hmac, 
 use cloudjobs_core::vendor::{self, Refusal};
 use cloudjobs_core::{Credentials, Operation, ParamKind, ParamLocation, Protocol, Signing, Style, Vendor};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use crate::script::{JobScripts, Step};
 use crate::vendor::{Answer, refuse, respond_ok};
@@ -212,7 +211,7 @@ fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendo
 /// canonicalization and the vendor's clock window.
 fn authenticate(state: &State, protocol: &Protocol, parts: &RequestParts) -> Result<(), Refusal> {
     let secret_for = |id: &str| state.secret_for(id);
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let now = cloudjobs_core::signing::unix_seconds(std::time::SystemTime::now());
     let (outcome, signed_at) = match protocol.signing {
         Signing::Acs3HmacSha256 => (acs3::verify(parts, &secret_for).map(drop), acs3::signed_at(parts)),
         Signing::Tc3HmacSha256 => (tc3::verify(parts, &secret_for).map(drop), tc3::signed_at(parts)),

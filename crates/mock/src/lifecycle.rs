@@ -83,7 +83,7 @@ fn new_id(template: Option<&str>, sequence: u64) -> String {
         _ => String::new(),
     };
     let mut bytes = [0u8; 10];
-    let _ = getrandom::fill(&mut bytes);
+    let _ = getrandom::getrandom(&mut bytes);
     let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let random: String = bytes
         .iter()

@@ -1,6 +1,6 @@
 //! Alibaba Cloud ACS3-HMAC-SHA256 (signature V3), used by EIAM and CloudSSO.
 
-use time::OffsetDateTime;
+use std::time::SystemTime;
 
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
@@ -42,7 +42,7 @@ pub fn signature_headers(
     access_key_id: &str,
     secret: &str,
     security_token: Option<&str>,
-    now: OffsetDateTime,
+    now: SystemTime,
     nonce: &str,
 ) -> SignatureHeaders {
     let body_hash = sha256_hex(request.body());
@@ -80,7 +80,7 @@ pub fn sign(
     access_key_id: &str,
     secret: &str,
     security_token: Option<&str>,
-    now: OffsetDateTime,
+    now: SystemTime,
     nonce: &str,
 ) {
     let headers = signature_headers(
@@ -125,9 +125,7 @@ pub const NONCE_HEADER: &str = "x-acs-signature-nonce";
 /// When a request was signed (Unix seconds), from its `x-acs-date`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
     let date = parts.header("x-acs-date")?;
-    OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
+    humantime::parse_rfc3339(date).ok().map(super::unix_seconds)
 }
 
 #[cfg(test)]
@@ -155,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn the_signing_time_is_read_back_from_x_acs_date() {
+        // The documented request's date; `date -u -d @1698315752` writes it.
+        assert_eq!(signed_at(&documented_request()), Some(1_698_315_752));
+        for hostile in ["2023-10-26T10:22:32", "2023-13-26T10:22:32Z", "2023-10-26 10:22:32Z", "yesterday"] {
+            let mut parts = documented_request();
+            parts.headers.retain(|(n, _)| n != "x-acs-date");
+            parts.headers.push(("x-acs-date".to_owned(), hostile.to_owned()));
+            assert_eq!(signed_at(&parts), None, "{hostile}");
+        }
+    }
+
+    #[test]
     fn reproduces_the_published_vector() {
         let parts = documented_request();
         let mut signed: Vec<String> = parts.headers.iter().map(|(n, _)| n.clone()).collect();
@@ -176,7 +186,7 @@ mod tests {
         parts.headers.retain(|(n, _)| {
             !matches!(n.as_str(), "x-acs-date" | "x-acs-signature-nonce" | "x-acs-content-sha256")
         });
-        let now = OffsetDateTime::from_unix_timestamp(1_698_315_752).unwrap(); // 2023-10-26T10:22:32Z
+        let now = super::super::unix_time(1_698_315_752); // 2023-10-26T10:22:32Z
         sign(
             &mut parts,
             "YourAccessKeyId",

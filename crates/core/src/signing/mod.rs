@@ -352,41 +352,37 @@ fn push_joined<S: AsRef<str>>(out: &mut String, signed: &[S]) {
     }
 }
 
+/// The last second a signature's date can write: 9999-12-31T23:59:59Z.
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+const LAST_WRITABLE_SECOND: i64 = 253_402_300_799;
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The instant `seconds` after 1970-01-01T00:00:00Z, held within the years a
+/// signature's date can write (1970 to 9999), so that any timestamp a request
+/// carries, however hostile, can be formatted.
+pub fn unix_time(seconds: i64) -> std::time::SystemTime {
+    let seconds = seconds.clamp(0, LAST_WRITABLE_SECOND).unsigned_abs();
+    // Within 1970 to 9999 the sum cannot overflow; the fallback is never taken.
+    std::time::UNIX_EPOCH
+        .checked_add(std::time::Duration::from_secs(seconds))
+        .unwrap_or(std::time::UNIX_EPOCH)
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// Whole seconds since 1970-01-01T00:00:00Z; 0 for an earlier instant.
+pub fn unix_seconds(at: std::time::SystemTime) -> i64 {
+    let since = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    i64::try_from(since).unwrap_or(i64::MAX)
+}
+
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// A UTC time as the signatures write it: `2026-11-24T09:00:00Z` with
-/// `separators`, `20261124T090000Z` without. Written by hand rather than
-/// through `time`'s format descriptions, whose macro crate a client would
-/// otherwise compile only for these three lines.
-pub(crate) fn utc_stamp(now: time::OffsetDateTime, separators: bool) -> String {
-    let t = now.to_offset(time::UtcOffset::UTC);
-    let mut out = String::with_capacity(20);
-    fn two(out: &mut String, n: u8) {
-        out.push(char::from(b'0'.saturating_add(n / 10 % 10)));
-        out.push(char::from(b'0'.saturating_add(n % 10)));
-    }
-    match u16::try_from(t.year()) {
-        Ok(year) if year <= 9999 => {
-            two(&mut out, u8::try_from(year / 100).unwrap_or(0));
-            two(&mut out, u8::try_from(year % 100).unwrap_or(0));
-        }
-        // Years outside 0..=9999 are never a signing time; written plainly all the same.
-        _ => out.push_str(&t.year().to_string()),
-    }
-    for n in [u8::from(t.month()), t.day()] {
-        if separators {
-            out.push('-');
-        }
-        two(&mut out, n);
-    }
-    out.push('T');
-    for (i, n) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
-        if separators && i > 0 {
-            out.push(':');
-        }
-        two(&mut out, n);
-    }
-    out.push('Z');
-    out
+/// `separators`, `20261124T090000Z` without.
+pub(crate) fn utc_stamp(now: std::time::SystemTime, separators: bool) -> String {
+    // humantime refuses instants before 1970 or after 9999; clamping first
+    // means it never does.
+    let stamp = humantime::format_rfc3339_seconds(unix_time(unix_seconds(now))).to_string();
+    if separators { stamp } else { stamp.replace(['-', ':'], "") }
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
@@ -607,7 +603,7 @@ pub fn nonce() -> String {
     let mut bytes = [0u8; 16];
     // The OS random source does not fail on supported platforms; a zero nonce
     // would only make the server reject the request as a replay.
-    let _ = getrandom::fill(&mut bytes);
+    let _ = getrandom::getrandom(&mut bytes);
     let mut hex = [0u8; 32];
     // Encoding fails only when the lengths disagree, and they do not.
     let _ = hex::encode_to_slice(bytes, &mut hex);
@@ -621,11 +617,14 @@ mod tests {
     #[cfg(feature = "alibaba")]
     #[test]
     fn stamps_are_utc_in_both_forms() {
-        let at = time::OffsetDateTime::from_unix_timestamp(1_573_788_615).unwrap(); // 2019-11-15 03:30:15 UTC
+        let at = unix_time(1_573_788_615); // 2019-11-15 03:30:15 UTC
         assert_eq!(utc_stamp(at, false), "20191115T033015Z");
         assert_eq!(utc_stamp(at, true), "2019-11-15T03:30:15Z");
-        let shifted = at.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap());
-        assert_eq!(utc_stamp(shifted, true), "2019-11-15T03:30:15Z");
+        // Instants no signature can write are held at the nearest one it can.
+        let before_1970 = std::time::UNIX_EPOCH - std::time::Duration::from_secs(1);
+        assert_eq!(utc_stamp(before_1970, true), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_stamp(unix_time(i64::MAX), true), "9999-12-31T23:59:59Z");
+        assert_eq!(unix_seconds(unix_time(i64::MIN)), 0);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Huawei Cloud SDK-HMAC-SHA256 (AK/SK signatures), used by IAM Identity Center.
 
 use percent_encoding::percent_decode_str;
-use time::OffsetDateTime;
+use std::time::SystemTime;
 
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
@@ -56,7 +56,7 @@ pub fn signature_headers(
     access_key: &str,
     secret_key: &str,
     security_token: Option<&str>,
-    now: OffsetDateTime,
+    now: SystemTime,
 ) -> SignatureHeaders {
     let mut added = Vec::with_capacity(3);
     if let Some(token) = security_token {
@@ -84,7 +84,7 @@ pub fn sign(
     access_key: &str,
     secret_key: &str,
     security_token: Option<&str>,
-    now: OffsetDateTime,
+    now: SystemTime,
 ) {
     let headers =
         signature_headers(parts, &SigningKeyCache::default(), access_key, secret_key, security_token, now);
@@ -115,20 +115,28 @@ pub fn verify(
 
 /// When a request was signed (Unix seconds), from its `X-Sdk-Date`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
-    // `20191115T033655Z`: the digits at fixed places.
+    // `20191115T033655Z`: written with RFC 3339's separators, which the
+    // parser requires and which also checks every field's range.
     let date = parts.header("x-sdk-date")?;
-    let digits = |range: std::ops::Range<usize>| date.get(range)?.parse::<u16>().ok();
-    if date.len() != 16 || date.get(8..9) != Some("T") || !date.ends_with('Z') {
+    if date.len() != 16 || !date.is_ascii() || date.get(8..9) != Some("T") || !date.ends_with('Z') {
         return None;
     }
-    let month = time::Month::try_from(u8::try_from(digits(4..6)?).ok()?).ok()?;
-    let day =
-        time::Date::from_calendar_date(i32::from(digits(0..4)?), month, u8::try_from(digits(6..8)?).ok()?)
-            .ok()?;
-    let [hour, minute, second] =
-        [digits(9..11)?, digits(11..13)?, digits(13..15)?].map(|n| u8::try_from(n).unwrap_or(u8::MAX));
-    let clock = time::Time::from_hms(hour, minute, second).ok()?;
-    Some(time::PrimitiveDateTime::new(day, clock).assume_utc().unix_timestamp())
+    let piece = |range: std::ops::Range<usize>| date.get(range).unwrap_or_default();
+    let rfc3339 = super::concat(&[
+        piece(0..4),
+        "-",
+        piece(4..6),
+        "-",
+        piece(6..8),
+        "T",
+        piece(9..11),
+        ":",
+        piece(11..13),
+        ":",
+        piece(13..15),
+        "Z",
+    ]);
+    humantime::parse_rfc3339(&rfc3339).ok().map(super::unix_seconds)
 }
 
 #[cfg(test)]
@@ -174,7 +182,7 @@ mod tests {
     fn sign_then_verify() {
         let mut parts = documented_request();
         parts.headers.retain(|(n, _)| n != "x-sdk-date");
-        let now = OffsetDateTime::from_unix_timestamp(1_573_789_015).unwrap(); // 2019-11-15T03:36:55Z
+        let now = super::super::unix_time(1_573_789_015); // 2019-11-15T03:36:55Z
         sign(&mut parts, "QTWAOYTTINDUT2QVKYUC", SECRET_KEY, None, now);
         assert_eq!(
             parts.header("authorization").unwrap(),
@@ -186,6 +194,24 @@ mod tests {
         let mut tampered = parts.clone();
         tampered.path.push('s');
         assert!(matches!(verify(&tampered, &secret), Err(VerifyError::SignatureMismatch { .. })));
+    }
+
+    #[test]
+    fn the_signing_time_is_read_back_from_x_sdk_date() {
+        // The documented request's date; `date -u -d @1573789015` writes it.
+        assert_eq!(signed_at(&documented_request()), Some(1_573_789_015));
+        for hostile in [
+            "20191315T033655Z",
+            "20191115T246055Z",
+            "2019111aT033655Z",
+            "20191115T03365éZ",
+            "20191115 033655Z",
+        ] {
+            let mut parts = documented_request();
+            parts.headers.retain(|(n, _)| n != "x-sdk-date");
+            parts.headers.push(("x-sdk-date".to_owned(), hostile.to_owned()));
+            assert_eq!(signed_at(&parts), None, "{hostile}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Tencent Cloud TC3-HMAC-SHA256 (API 3.0 signatures), used by Organization.
 
-use time::OffsetDateTime;
+use std::time::SystemTime;
 
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
@@ -22,10 +22,7 @@ pub fn canonical_request<S: AsRef<str>>(
 
 /// `<date>/<service>/tc3_request` for a Unix timestamp.
 pub fn credential_scope(timestamp: i64, service: &str) -> String {
-    let stamp = super::utc_stamp(
-        OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        true,
-    );
+    let stamp = super::utc_stamp(super::unix_time(timestamp), true);
     let date = stamp.split('T').next().unwrap_or_default();
     super::concat(&[date, "/", service, "/tc3_request"])
 }
@@ -63,9 +60,9 @@ pub fn signature_headers(
     secret_key: &str,
     token: Option<&str>,
     service: &str,
-    now: OffsetDateTime,
+    now: SystemTime,
 ) -> SignatureHeaders {
-    let timestamp = now.unix_timestamp();
+    let timestamp = super::unix_seconds(now);
     let scope = credential_scope(timestamp, service);
     let date = scope.split('/').next().unwrap_or_default();
     let canonical =
@@ -94,7 +91,7 @@ pub fn sign(
     secret_key: &str,
     token: Option<&str>,
     service: &str,
-    now: OffsetDateTime,
+    now: SystemTime,
 ) {
     let headers =
         signature_headers(parts, &SigningKeyCache::default(), secret_id, secret_key, token, service, now);
@@ -172,7 +169,7 @@ mod tests {
     #[test]
     fn sign_then_verify() {
         let mut parts = documented_request();
-        let now = OffsetDateTime::from_unix_timestamp(1_551_113_065).unwrap();
+        let now = super::super::unix_time(1_551_113_065);
         sign(&mut parts, "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", SECRET_KEY, None, "cvm", now);
         assert_eq!(
             parts.header("authorization").unwrap(),
@@ -190,7 +187,7 @@ mod tests {
     fn a_cached_key_signs_as_a_derived_one_and_is_derived_again_when_anything_changes() {
         let documented = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, \
              SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
-        let now = OffsetDateTime::from_unix_timestamp(1_551_113_065).unwrap();
+        let now = super::super::unix_time(1_551_113_065);
         let cache = SigningKeyCache::default();
         for _ in 0..2 {
             let headers = signature_headers(
@@ -207,7 +204,7 @@ mod tests {
         // Another secret, day or service each gives another signature.
         let fresh = SigningKeyCache::default;
         let signature_with = |secret: &str, at: i64, service: &str| {
-            let at = OffsetDateTime::from_unix_timestamp(at).unwrap();
+            let at = super::super::unix_time(at);
             let headers = signature_headers(&documented_request(), &cache, "id", secret, None, service, at);
             assert_eq!(
                 headers,

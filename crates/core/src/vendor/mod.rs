@@ -358,7 +358,7 @@ pub trait VendorRules: Sync {
 /// other vendors reshape it.
 pub(crate) fn request_id() -> String {
     let mut bytes = [0u8; 16];
-    let _ = getrandom::fill(&mut bytes);
+    let _ = getrandom::getrandom(&mut bytes);
     let hex = hex::encode_upper(bytes);
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
