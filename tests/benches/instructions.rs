@@ -10,13 +10,11 @@
 
 use std::hint::black_box;
 
-use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
 use cloudjobs_core::signing::{SigningKeyCache, acs3, basic, sdk_hmac, tc3};
-use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
+use cloudjobs_core::{ClientConfig, Credentials};
 use std::time::SystemTime;
 
 mod support;
-use support::start_server;
 
 const WORKLOADS: &[&str] = &[
     "sign-acs3",
@@ -105,49 +103,15 @@ fn run(workload: &str, times: usize) {
 /// The three calls, each made once before counting so that the connection
 /// and the TLS provider are set up outside the loop.
 fn calls(workload: &str, times: usize) {
-    let url = format!("http://{}", start_server());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = ClientConfig::new()
-        .endpoint(&url)
-        .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"))
-        .retry(RetryPolicy::default());
-    let ours = runtime.block_on(async { cloudjobs_alibaba_cloudsso::Client::with_config(config).unwrap() });
-    let plain = reqwest::Client::new();
+    let calls = support::Calls::new(&runtime);
     let one = || async {
         match workload {
-            "call-plain" => {
-                let response = plain
-                    .post(format!("{url}/"))
-                    .query(&[("DirectoryId", "d-00fc2p61****"), ("TaskId", "t-1")])
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .unwrap();
-                black_box(response.json::<GetTaskStatusResponse>().await.unwrap());
-            }
-            "call-plain-same-headers" => {
-                let mut request = plain
-                    .post(format!("{url}/"))
-                    .query(&[("DirectoryId", "d-00fc2p61****"), ("TaskId", "t-1")]);
-                for (name, value) in support::SIGNED_CALL_HEADERS {
-                    request = request.header(name, value);
-                }
-                let response = request.send().await.unwrap();
-                black_box(response.json::<GetTaskStatusResponse>().await.unwrap());
-            }
-            "call-ours" => {
-                black_box(
-                    ours.get_task_status()
-                        .directory_id("d-00fc2p61****")
-                        .task_id("t-1")
-                        .send()
-                        .await
-                        .unwrap()
-                        .into_inner(),
-                );
-            }
+            "call-plain" => black_box(calls.plain().await),
+            "call-plain-same-headers" => black_box(calls.plain_with_our_headers().await),
+            "call-ours" => black_box(calls.ours().await),
             other => panic!("unknown workload {other}; the workloads are {WORKLOADS:?}"),
-        }
+        };
     };
     runtime.block_on(async {
         one().await;

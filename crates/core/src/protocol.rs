@@ -330,10 +330,13 @@ impl Protocol {
     /// The operation named `name` either as the spec does (`GetTaskStatus`)
     /// or as progenitor's `OperationInfo` does (`get_task_status`).
     pub fn operation_named(&self, name: &str) -> Option<&'static Operation> {
-        let plain =
-            |text: &str| text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
-        let wanted = plain(name);
-        self.operation(name).or_else(|| self.operations.iter().find(|op| plain(op.operation_id) == wanted))
+        // Every call looks its operation up by progenitor's name, twice: the
+        // two spellings are compared character by character, not as copies.
+        fn plain(text: &str) -> impl Iterator<Item = char> + '_ {
+            text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase)
+        }
+        self.operation(name)
+            .or_else(|| self.operations.iter().find(|op| plain(op.operation_id).eq(plain(name))))
     }
 }
 

@@ -7,6 +7,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
+use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
 use cloudjobs_core::signing::RequestParts;
 use http_body_util::Full;
 use hyper::service::service_fn;
@@ -108,3 +109,63 @@ pub const SIGNED_CALL_HEADERS: [(&str, &str); 8] = [
         "ACS3-HMAC-SHA256 Credential=LTAI5tExampleKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
     ),
 ];
+
+/// The three calls the call benches compare, against one [`start_server`]:
+/// plain reqwest, plain reqwest sending our call's headers, and ours. Each
+/// decodes the same typed answer.
+pub struct Calls {
+    url: String,
+    plain: reqwest::Client,
+    ours: cloudjobs_alibaba_cloudsso::Client,
+}
+
+impl Calls {
+    /// Starts the server and both clients; `runtime` is the one the calls run on.
+    pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
+        use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
+        let url = format!("http://{}", start_server());
+        let config = ClientConfig::new()
+            .endpoint(&url)
+            .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"))
+            .retry(RetryPolicy::default());
+        let ours =
+            runtime.block_on(async { cloudjobs_alibaba_cloudsso::Client::with_config(config).unwrap() });
+        // Made after ours, which installs the rustls provider that reqwest needs.
+        let plain = reqwest::Client::new();
+        Calls { url, plain, ours }
+    }
+
+    fn plain_request(&self) -> reqwest::RequestBuilder {
+        self.plain
+            .post(format!("{}/", self.url))
+            .query(&[("DirectoryId", "d-00fc2p61****"), ("TaskId", "t-1")])
+    }
+
+    /// An unsigned call by plain reqwest: the baseline.
+    pub async fn plain(&self) -> GetTaskStatusResponse {
+        let response = self.plain_request().header("accept", "application/json").send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    /// Our call's headers, signature included, sent by plain reqwest: what
+    /// reqwest and the server do with the signed headers, without signing.
+    pub async fn plain_with_our_headers(&self) -> GetTaskStatusResponse {
+        let mut request = self.plain_request();
+        for (name, value) in SIGNED_CALL_HEADERS {
+            request = request.header(name, value);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Our signed call, built, sent and decoded by the client crate.
+    pub async fn ours(&self) -> GetTaskStatusResponse {
+        self.ours
+            .get_task_status()
+            .directory_id("d-00fc2p61****")
+            .task_id("t-1")
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+    }
+}

@@ -267,6 +267,13 @@ async fn every_attempt_is_signed_afresh() {
         requests.iter().map(|r| r.headers.get("x-acs-signature-nonce").unwrap().clone()).collect();
     assert_eq!(nonces.len(), 2);
     assert_ne!(nonces[0], nonces[1], "each request needs its own nonce");
+    for nonce in &nonces {
+        let nonce = nonce.to_str().unwrap();
+        assert!(
+            nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()),
+            "16 random bytes as hex: {nonce}"
+        );
+    }
 }
 
 #[tokio::test]

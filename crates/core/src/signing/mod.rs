@@ -605,9 +605,9 @@ pub fn nonce() -> String {
     // would only make the server reject the request as a replay.
     let _ = getrandom::getrandom(&mut bytes);
     let mut hex = [0u8; 32];
-    // Encoding fails only when the lengths disagree, and they do not.
+    // Encoding fails only when the lengths disagree, and they do not; hex is ASCII.
     let _ = hex::encode_to_slice(bytes, &mut hex);
-    String::from_utf8_lossy(&hex).into_owned()
+    std::str::from_utf8(&hex).unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]
