@@ -381,8 +381,11 @@ pub fn unix_seconds(at: std::time::SystemTime) -> i64 {
 pub(crate) fn utc_stamp(now: std::time::SystemTime, separators: bool) -> String {
     // humantime refuses instants before 1970 or after 9999; clamping first
     // means it never does.
-    let stamp = humantime::format_rfc3339_seconds(unix_time(unix_seconds(now))).to_string();
-    if separators { stamp } else { stamp.replace(['-', ':'], "") }
+    let mut stamp = humantime::format_rfc3339_seconds(unix_time(unix_seconds(now))).to_string();
+    if !separators {
+        stamp.retain(|c| c != '-' && c != ':');
+    }
+    stamp
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
