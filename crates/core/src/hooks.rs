@@ -93,10 +93,15 @@ impl Signable for InPlace<'_> {
     /// written into a canonical request, and is left out of it.
     fn header_names(&self) -> impl Iterator<Item = &str> {
         let headers = self.request.headers();
-        let sent = headers.keys().map(|name| name.as_str()).filter(move |name| {
-            *name != "host"
-                && headers.get(*name).is_some_and(|value| std::str::from_utf8(value.as_bytes()).is_ok())
-        });
+        // Looked up by `HeaderName`, which the map hashes as it is, rather
+        // than by `&str`, which it would parse into a name first.
+        let sent = headers
+            .keys()
+            .filter(move |name| {
+                *name != "host"
+                    && headers.get(*name).is_some_and(|value| std::str::from_utf8(value.as_bytes()).is_ok())
+            })
+            .map(|name| name.as_str());
         sent.chain(std::iter::once("host"))
     }
 

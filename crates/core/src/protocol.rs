@@ -331,9 +331,10 @@ impl Protocol {
     /// or as progenitor's `OperationInfo` does (`get_task_status`).
     pub fn operation_named(&self, name: &str) -> Option<&'static Operation> {
         // Every call looks its operation up by progenitor's name, twice: the
-        // two spellings are compared character by character, not as copies.
-        fn plain(text: &str) -> impl Iterator<Item = char> + '_ {
-            text.chars().filter(|c| *c != '_').flat_map(char::to_lowercase)
+        // two spellings are compared byte by byte, not as copies. Operation
+        // ids are ASCII (the generator makes Rust identifiers of them).
+        fn plain(text: &str) -> impl Iterator<Item = u8> + '_ {
+            text.bytes().filter(|b| *b != b'_').map(|b| b.to_ascii_lowercase())
         }
         self.operation(name)
             .or_else(|| self.operations.iter().find(|op| plain(op.operation_id).eq(plain(name))))

@@ -172,11 +172,16 @@ impl VendorRules for Alibaba {
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
         let param = |name: &str| operation.params.iter().find(|p| p.name == name);
-        let pairs: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
         let rewritten = |name: &str| param(name).is_some_and(|p| p.flat || p.kind == ParamKind::Boolean);
-        if !pairs.iter().any(|(name, _)| rewritten(name)) {
+        // Most operations have nothing to rewrite, and every call passes here:
+        // the query is read only when the operation has such a parameter, and
+        // copied only when the request carries one.
+        if !operation.params.iter().any(|p| rewritten(p.name))
+            || !request.url().query_pairs().any(|(name, _)| rewritten(&name))
+        {
             return Ok(());
         }
+        let pairs: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
         let mut sent = Vec::new();
         for (name, value) in pairs {
             match param(&name) {
