@@ -116,15 +116,22 @@ fn measure(dir: &Path, app: &App) -> Result<Measured, String> {
     Ok(Measured { name: app.name, build, compiled, resolved })
 }
 
-/// Builds the three applications from clean, one after the other, under `root/target/bench-build`.
-pub fn bench_build(root: &Path) -> Result<Vec<Measured>, String> {
+/// Builds the three applications from clean, one after the other, under
+/// `root/target/bench-build`, `rounds` times over: one list per round. Rounds
+/// rather than one long run per application, so that a slow spell of a shared
+/// machine falls on all three of a round alike.
+pub fn bench_build(root: &Path, rounds: usize) -> Result<Vec<Vec<Measured>>, String> {
     let base: PathBuf = root.join("target").join("bench-build");
-    apps(root)
-        .iter()
-        .enumerate()
-        .map(|(i, app)| {
-            eprintln!("building {} from clean...", app.name);
-            measure(&base.join(format!("app{i}")), app)
+    let apps = apps(root);
+    (1..=rounds)
+        .map(|round| {
+            apps.iter()
+                .enumerate()
+                .map(|(i, app)| {
+                    eprintln!("round {round} of {rounds}: building {} from clean...", app.name);
+                    measure(&base.join(format!("app{i}")), app)
+                })
+                .collect()
         })
         .collect()
 }

@@ -46,8 +46,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Measure a clean build of an app on one client crate beside one on aws-sdk-sso + aws-config.
-    BenchBuild,
+    /// Measure a clean build of an app on one client crate beside one on bare
+    /// reqwest and one on aws-sdk-sso + aws-config.
+    BenchBuild {
+        /// Build all three this many times, in turn, and report medians.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        rounds: u16,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -76,7 +81,7 @@ fn main() -> ExitCode {
         Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
         Command::Lint => lint(&root),
         Command::Release { names, check } => release(&root, &names, check),
-        Command::BenchBuild => bench_build(&root),
+        Command::BenchBuild { rounds } => bench_build(&root, usize::from(rounds)),
     }
 }
 
@@ -197,32 +202,44 @@ fn lint(root: &std::path::Path) -> ExitCode {
     }
 }
 
-fn bench_build(root: &std::path::Path) -> ExitCode {
-    let measured = match xtask::bench_build(root) {
+fn bench_build(root: &std::path::Path, rounds: usize) -> ExitCode {
+    let measured = match xtask::bench_build(root, rounds) {
         Ok(measured) => measured,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+    };
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("clean debug build on {cores} cores, downloads excluded\n");
     println!(
-        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs bare reqwest | build vs AWS |"
+        "clean debug build on {cores} cores, downloads excluded, {rounds} round(s); medians over rounds\n"
     );
-    println!("|---|---|---|---|---|---|");
-    let seconds_of = |name: &str| measured.iter().find(|m| m.name == name).map(|m| m.build.as_secs_f64());
-    let bare = seconds_of(xtask::BARE).unwrap_or(1.0);
-    let aws = measured.last().map(|m| m.build.as_secs_f64()).unwrap_or(1.0);
-    for m in &measured {
-        let seconds = m.build.as_secs_f64();
+    println!(
+        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs bare reqwest | build vs AWS | vs bare reqwest, each round |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let seconds = |round: &[xtask::Measured], name: &str| {
+        round.iter().find(|m| m.name == name).map_or(f64::NAN, |m| m.build.as_secs_f64())
+    };
+    let aws = measured.first().and_then(|round| round.last()).map(|m| m.name).unwrap_or_default();
+    for first in measured.first().into_iter().flatten() {
+        let over = |base: &str| -> Vec<f64> {
+            measured.iter().map(|round| seconds(round, first.name) / seconds(round, base)).collect()
+        };
+        let each: Vec<String> = over(xtask::BARE).iter().map(|ratio| format!("{ratio:.2}")).collect();
         println!(
-            "| {} | {seconds:.1} | {} | {} | {:.2} | {:.2} |",
-            m.name,
-            m.compiled,
-            m.resolved,
-            seconds / bare,
-            seconds / aws
+            "| {} | {:.1} | {} | {} | {:.2} | {:.2} | {} |",
+            first.name,
+            median(measured.iter().map(|round| seconds(round, first.name)).collect()),
+            first.compiled,
+            first.resolved,
+            median(over(xtask::BARE)),
+            median(over(aws)),
+            each.join(", ")
         );
     }
     ExitCode::SUCCESS
