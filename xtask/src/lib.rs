@@ -4,7 +4,7 @@
 mod bench_build;
 pub mod release;
 
-pub use bench_build::{BARE, Measured, bench_build};
+pub use bench_build::{AWS, BARE, Measured, bench_build};
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -210,22 +210,27 @@ fn bench_build(root: &std::path::Path, rounds: usize) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The middle value, or the mean of the middle two for an even count.
     let median = |mut values: Vec<f64>| {
         values.sort_by(f64::total_cmp);
-        values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+        let half = values.len() / 2;
+        match (values.len() % 2, values.get(half.wrapping_sub(1)), values.get(half)) {
+            (0, Some(low), Some(high)) => (low + high) / 2.0,
+            (_, _, Some(middle)) => *middle,
+            _ => f64::NAN,
+        }
     };
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!(
         "clean debug build on {cores} cores, downloads excluded, {rounds} round(s); medians over rounds\n"
     );
     println!(
-        "| application | build (s) | crates compiled | crates resolved (all platforms) | build vs bare reqwest | build vs AWS | vs bare reqwest, each round |"
+        "| application | build (s) | crates compiled (round 1) | crates resolved (all platforms) | build vs bare reqwest | build vs AWS | vs bare reqwest, each round |"
     );
     println!("|---|---|---|---|---|---|---|");
     let seconds = |round: &[xtask::Measured], name: &str| {
         round.iter().find(|m| m.name == name).map_or(f64::NAN, |m| m.build.as_secs_f64())
     };
-    let aws = measured.first().and_then(|round| round.last()).map(|m| m.name).unwrap_or_default();
     for first in measured.first().into_iter().flatten() {
         let over = |base: &str| -> Vec<f64> {
             measured.iter().map(|round| seconds(round, first.name) / seconds(round, base)).collect()
@@ -238,7 +243,7 @@ fn bench_build(root: &std::path::Path, rounds: usize) -> ExitCode {
             first.compiled,
             first.resolved,
             median(over(xtask::BARE)),
-            median(over(aws)),
+            median(over(xtask::AWS)),
             each.join(", ")
         );
     }

@@ -332,7 +332,8 @@ impl Protocol {
     pub fn operation_named(&self, name: &str) -> Option<&'static Operation> {
         // Every call looks its operation up by progenitor's name, twice: the
         // two spellings are compared byte by byte, not as copies. Operation
-        // ids are ASCII (the generator makes Rust identifiers of them).
+        // ids are ASCII: the generator refuses a spec whose operationId is not
+        // ASCII letters and digits.
         fn plain(text: &str) -> impl Iterator<Item = u8> + '_ {
             text.bytes().filter(|b| *b != b'_').map(|b| b.to_ascii_lowercase())
         }

@@ -1,5 +1,6 @@
 //! What the benches share: a local server that answers every request with the
-//! same CloudSSO body, and the unsigned requests the signers start from.
+//! same CloudSSO body, the unsigned requests the signers start from, and the
+//! three calls the call benches compare (`Calls`).
 
 #![allow(dead_code)] // Each bench uses its own part of this module.
 

@@ -125,6 +125,11 @@ pub const NONCE_HEADER: &str = "x-acs-signature-nonce";
 /// When a request was signed (Unix seconds), from its `x-acs-date`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
     let date = parts.header("x-acs-date")?;
+    // Alibaba documents exactly `yyyy-MM-ddTHH:mm:ssZ`; the parser alone would
+    // also take fractions and offsets.
+    if date.len() != 20 {
+        return None;
+    }
     humantime::parse_rfc3339(date).ok().map(super::unix_seconds)
 }
 
@@ -156,7 +161,16 @@ mod tests {
     fn the_signing_time_is_read_back_from_x_acs_date() {
         // The documented request's date; `date -u -d @1698315752` writes it.
         assert_eq!(signed_at(&documented_request()), Some(1_698_315_752));
-        for hostile in ["2023-10-26T10:22:32", "2023-13-26T10:22:32Z", "2023-10-26 10:22:32Z", "yesterday"] {
+        for hostile in [
+            "2023-10-26T10:22:32",
+            "2023-13-26T10:22:32Z",
+            "2023-10-26 10:22:32Z",
+            "yesterday",
+            "2023-10-26T10:22:32ZjunkZ",
+            "2023-10-26T10:22:32.1Z",
+            "2023-10-26T10:22:32+00:00",
+            "2023-10-26T10:22:éZ",
+        ] {
             let mut parts = documented_request();
             parts.headers.retain(|(n, _)| n != "x-acs-date");
             parts.headers.push(("x-acs-date".to_owned(), hostile.to_owned()));

@@ -379,8 +379,9 @@ pub fn unix_seconds(at: std::time::SystemTime) -> i64 {
 /// A UTC time as the signatures write it: `2026-11-24T09:00:00Z` with
 /// `separators`, `20261124T090000Z` without.
 pub(crate) fn utc_stamp(now: std::time::SystemTime, separators: bool) -> String {
-    // humantime refuses instants before 1970 or after 9999; clamping first
-    // means it never does.
+    // humantime panics on an instant before 1970 and fails to format one
+    // after 9999 (which `to_string` turns into a panic): clamping first means
+    // neither can happen, whatever time a caller passes.
     let mut stamp = humantime::format_rfc3339_seconds(unix_time(unix_seconds(now))).to_string();
     if !separators {
         stamp.retain(|c| c != '-' && c != ':');

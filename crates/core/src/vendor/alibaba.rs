@@ -176,7 +176,7 @@ impl VendorRules for Alibaba {
         // Most operations have nothing to rewrite, and every call passes here:
         // the query is read only when the operation has such a parameter, and
         // copied only when the request carries one.
-        if !operation.params.iter().any(|p| rewritten(p.name))
+        if !operation.params.iter().any(|p| p.flat || p.kind == ParamKind::Boolean)
             || !request.url().query_pairs().any(|(name, _)| rewritten(&name))
         {
             return Ok(());
