@@ -75,8 +75,7 @@ impl RateLimiter {
     /// without a limit.
     pub async fn acquire(&self, service: &'static str, operation_id: &'static str, documented: Option<u32>) {
         let Some(per_second) = self.limit_of(operation_id, documented) else { return };
-        // `limit_of` never gives 0, and a zero spacing would only mean no limit.
-        let spacing = Duration::from_secs(1).checked_div(per_second).unwrap_or(Duration::ZERO);
+        let spacing = spacing(per_second);
         let start = {
             let mut next_start = self.inner.next_start.lock().unwrap_or_else(PoisonError::into_inner);
             let now = Instant::now();
@@ -90,9 +89,33 @@ impl RateLimiter {
     }
 }
 
+/// The time between two starts at `per_second`, rounded up to the nanosecond:
+/// rounded down, `per_second + 1` starts would fit in one second.
+fn spacing(per_second: u32) -> Duration {
+    // `limit_of` never gives 0, and a zero spacing would only mean no limit.
+    let nanos = 1_000_000_000u64.checked_div(u64::from(per_second)).unwrap_or(0);
+    let exact = nanos.checked_mul(u64::from(per_second)) == Some(1_000_000_000);
+    Duration::from_nanos(if exact { nanos } else { nanos.saturating_add(1) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_second_holds_more_starts_than_the_limit() {
+        // 1/220 s is not a whole number of nanoseconds: rounded down, 221
+        // starts would span 999,999,880 ns, one second's window.
+        for per_second in [1, 3, 7, 20, 100, 220, 1000, 999_999_999] {
+            let span = spacing(per_second).checked_mul(per_second).unwrap();
+            assert!(span >= Duration::from_secs(1), "{per_second}/s: {per_second} spacings span {span:?}");
+            assert!(
+                span < Duration::from_secs(1) + Duration::from_nanos(u64::from(per_second)),
+                "{per_second}/s"
+            );
+        }
+        assert_eq!(spacing(20), Duration::from_millis(50));
+    }
 
     /// The start times of `count` requests made at once.
     async fn starts(
