@@ -10,8 +10,7 @@
 
 use std::hint::black_box;
 
-use cloudjobs_core::signing::{SigningKeyCache, acs3, basic, sdk_hmac, tc3};
-use cloudjobs_core::{ClientConfig, Credentials};
+use cloudjobs_core::signing::{SigningKeyCache, basic};
 use std::time::SystemTime;
 
 mod support;
@@ -32,45 +31,15 @@ fn run(workload: &str, times: usize) {
     // The signers use one key cache, as a client does: warm after the first iteration.
     let keys = SigningKeyCache::default();
     match workload {
-        "sign-acs3" => {
-            let request = support::alibaba_request();
+        "sign-acs3" | "sign-tc3" | "sign-sdk-hmac" => {
+            let signers = support::Signers::new();
+            let sign = match workload {
+                "sign-acs3" => support::Signers::acs3,
+                "sign-tc3" => support::Signers::tc3,
+                _ => support::Signers::sdk_hmac,
+            };
             for _ in 0..times {
-                black_box(acs3::signature_headers(
-                    &request,
-                    &keys,
-                    "LTAI5tExampleKeyId",
-                    "ExampleSecret0123456789",
-                    None,
-                    now,
-                    "3156853299f3",
-                ));
-            }
-        }
-        "sign-tc3" => {
-            let request = support::tencent_request();
-            for _ in 0..times {
-                black_box(tc3::signature_headers(
-                    &request,
-                    &keys,
-                    "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
-                    "Gu5t9xGARNpq86cd98joQYCN",
-                    None,
-                    "organization",
-                    now,
-                ));
-            }
-        }
-        "sign-sdk-hmac" => {
-            let request = support::huawei_request();
-            for _ in 0..times {
-                black_box(sdk_hmac::signature_headers(
-                    &request,
-                    &keys,
-                    "QTWAOYTTINDUT2QVKYUC",
-                    "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
-                    None,
-                    now,
-                ));
+                black_box(sign(&signers, &keys, now));
             }
         }
         "sign-basic" => {
@@ -79,17 +48,7 @@ fn run(workload: &str, times: usize) {
             }
         }
         "hook-acs3" => {
-            let config = ClientConfig::new()
-                .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"));
-            let url = "https://cloudsso.cn-shanghai.aliyuncs.com/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****";
-            let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
-            for (name, value) in [
-                ("x-acs-action", "GetTaskStatus"),
-                ("x-acs-version", "2021-05-15"),
-                ("accept", "application/json"),
-            ] {
-                request.headers_mut().insert(name, value.parse().unwrap());
-            }
+            let (config, request) = support::hook_request();
             for _ in 0..times {
                 let mut r = request.try_clone().unwrap();
                 cloudjobs_core::hooks::sign(&cloudjobs_alibaba_cloudsso::PROTOCOL, &config, &mut r);

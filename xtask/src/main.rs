@@ -235,14 +235,15 @@ fn bench_build(root: &std::path::Path, rounds: usize) -> ExitCode {
         let over = |base: &str| -> Vec<f64> {
             measured.iter().map(|round| seconds(round, first.name) / seconds(round, base)).collect()
         };
-        let each: Vec<String> = over(xtask::BARE).iter().map(|ratio| format!("{ratio:.2}")).collect();
+        let vs_bare = over(xtask::BARE);
+        let each: Vec<String> = vs_bare.iter().map(|ratio| format!("{ratio:.2}")).collect();
         println!(
             "| {} | {:.1} | {} | {} | {:.2} | {:.2} | {} |",
             first.name,
             median(measured.iter().map(|round| seconds(round, first.name)).collect()),
             first.compiled,
             first.resolved,
-            median(over(xtask::BARE)),
+            median(vs_bare),
             median(over(xtask::AWS)),
             each.join(", ")
         );

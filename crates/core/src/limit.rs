@@ -92,10 +92,8 @@ impl RateLimiter {
 /// The time between two starts at `per_second`, rounded up to the nanosecond:
 /// rounded down, `per_second + 1` starts would fit in one second.
 fn spacing(per_second: u32) -> Duration {
-    // `limit_of` never gives 0, and a zero spacing would only mean no limit.
-    let nanos = 1_000_000_000u64.checked_div(u64::from(per_second)).unwrap_or(0);
-    let exact = nanos.checked_mul(u64::from(per_second)) == Some(1_000_000_000);
-    Duration::from_nanos(if exact { nanos } else { nanos.saturating_add(1) })
+    // `limit_of` never gives 0; `max` only keeps the division total.
+    Duration::from_nanos(1_000_000_000u64.div_ceil(u64::from(per_second.max(1))))
 }
 
 #[cfg(test)]

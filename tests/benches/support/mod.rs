@@ -6,10 +6,12 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use cloudjobs_alibaba_cloudsso::types::GetTaskStatusResponse;
-use cloudjobs_core::signing::RequestParts;
+use cloudjobs_core::signing::{RequestParts, SignatureHeaders, SigningKeyCache, acs3, sdk_hmac, tc3};
+use cloudjobs_core::{ClientConfig, Credentials};
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -52,7 +54,7 @@ fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Re
 }
 
 /// A CloudSSO `GetTaskStatus` as the ACS3 signer receives it.
-pub fn alibaba_request() -> RequestParts {
+fn alibaba_request() -> RequestParts {
     parts(
         "POST",
         "/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****",
@@ -67,7 +69,7 @@ pub fn alibaba_request() -> RequestParts {
 }
 
 /// A Tencent `GetProvisioningTaskStatus` as the TC3 signer receives it.
-pub fn tencent_request() -> RequestParts {
+fn tencent_request() -> RequestParts {
     parts(
         "POST",
         "/",
@@ -82,7 +84,7 @@ pub fn tencent_request() -> RequestParts {
 }
 
 /// Huawei's service status call as the SDK-HMAC signer receives it.
-pub fn huawei_request() -> RequestParts {
+fn huawei_request() -> RequestParts {
     parts(
         "GET",
         "/v1/identity-center-service/status",
@@ -93,6 +95,53 @@ pub fn huawei_request() -> RequestParts {
         ],
         "",
     )
+}
+
+/// The three HMAC signers, each on its vendor's request above and with the
+/// credentials of its published example; the requests are made once, so
+/// that a bench times the signer alone.
+pub struct Signers {
+    alibaba: RequestParts,
+    tencent: RequestParts,
+    huawei: RequestParts,
+}
+
+impl Signers {
+    pub fn new() -> Self {
+        Signers { alibaba: alibaba_request(), tencent: tencent_request(), huawei: huawei_request() }
+    }
+
+    pub fn acs3(&self, keys: &SigningKeyCache, now: SystemTime) -> SignatureHeaders {
+        let (id, secret, nonce) =
+            ("LTAI5tExampleKeyId", "ExampleSecret0123456789", "3156853299f313e23d1673dc12e1703d");
+        acs3::signature_headers(&self.alibaba, keys, id, secret, None, now, nonce)
+    }
+
+    pub fn tc3(&self, keys: &SigningKeyCache, now: SystemTime) -> SignatureHeaders {
+        let (id, secret) = ("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
+        tc3::signature_headers(&self.tencent, keys, id, secret, None, "organization", now)
+    }
+
+    pub fn sdk_hmac(&self, keys: &SigningKeyCache, now: SystemTime) -> SignatureHeaders {
+        let (access_key, secret) = ("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc");
+        sdk_hmac::signature_headers(&self.huawei, keys, access_key, secret, None, now)
+    }
+}
+
+/// A CloudSSO `GetTaskStatus` as the signing hook receives it from
+/// progenitor, and a configuration with the credentials to sign it.
+pub fn hook_request() -> (ClientConfig, reqwest::Request) {
+    let config = ClientConfig::new()
+        .credentials(Credentials::access_key("LTAI5tExampleKeyId", "ExampleSecret0123456789"));
+    let url =
+        "https://cloudsso.cn-shanghai.aliyuncs.com/?DirectoryId=d-00fc2p61****&TaskId=t-shfqw1u1edszvxw5****";
+    let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+    for (name, value) in
+        [("x-acs-action", "GetTaskStatus"), ("x-acs-version", "2021-05-15"), ("accept", "application/json")]
+    {
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    (config, request)
 }
 
 /// What a signed CloudSSO `GetTaskStatus` sends besides its query: the same
@@ -123,7 +172,7 @@ pub struct Calls {
 impl Calls {
     /// Starts the server and both clients; `runtime` is the one the calls run on.
     pub fn new(runtime: &tokio::runtime::Runtime) -> Self {
-        use cloudjobs_core::{ClientConfig, Credentials, RetryPolicy};
+        use cloudjobs_core::RetryPolicy;
         let url = format!("http://{}", start_server());
         let config = ClientConfig::new()
             .endpoint(&url)
