@@ -1,9 +1,12 @@
-//! The three calls of `--bench call` measured interleaved: rounds of a batch of
+//! The calls of `--bench call` measured interleaved: rounds of a batch of
 //! each, one after the other in an order that rotates, so that every round's
-//! ratios compare calls made within the same few milliseconds. The median over rounds is reported, which
-//! a slow spell of this shared machine moves far less than it moves two
-//! criterion runs made seconds apart. Usage: `cargo bench -p cloudjobs-tests
-//! --bench call_ratio [ROUNDS]` (default 200 rounds of 50 calls each).
+//! ratios compare calls made within the same few milliseconds. The median
+//! over rounds is reported, which a slow spell of this shared machine moves
+//! far less than it moves two criterion runs made seconds apart. Three calls
+//! made by hand from the client's public hooks split the difference between
+//! plain reqwest sending our headers and our call into its four parts.
+//! Usage: `cargo bench -p cloudjobs-tests --bench call_ratio [ROUNDS]`
+//! (default 200 rounds of 50 calls of each kind).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -12,9 +15,31 @@ mod support;
 
 const BATCH: u32 = 50;
 
+/// The calls compared, in the order of the steps between them.
+const KINDS: [&str; 6] = [
+    "plain reqwest, unsigned",
+    "plain reqwest, our headers",
+    "prepared by hand, not signed",
+    "prepared and signed by hand",
+    "through the exec hook",
+    "cloudjobs, signed",
+];
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let middle = values.len() / 2;
+    if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+}
+
+async fn call(calls: &support::Calls, kind: usize) {
+    match kind {
+        0 => drop(black_box(calls.plain().await)),
+        1 => drop(black_box(calls.plain_with_our_headers().await)),
+        2 => drop(black_box(calls.prepared().await)),
+        3 => drop(black_box(calls.prepared_and_signed().await)),
+        4 => drop(black_box(calls.through_execute().await)),
+        _ => drop(black_box(calls.ours().await)),
+    }
 }
 
 fn main() {
@@ -24,39 +49,42 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let calls = support::Calls::new(&runtime);
     let per_call = |spent: Duration| spent.as_secs_f64() * 1e6 / f64::from(BATCH);
-    let (mut plain, mut headers, mut ours) = (Vec::new(), Vec::new(), Vec::new());
+    let mut times: [Vec<f64>; KINDS.len()] = Default::default();
     runtime.block_on(async {
         // Connections, the TLS provider and the key cache are set up before counting.
         for _ in 0..BATCH {
-            black_box((calls.plain().await, calls.plain_with_our_headers().await, calls.ours().await));
+            for kind in 0..KINDS.len() {
+                call(&calls, kind).await;
+            }
         }
         for round in 0..rounds {
-            // Each of the three goes first, second and third in turn, so
-            // that its place in a round favours none of them.
-            for which in (0..3).map(|i| (i + round) % 3) {
+            // Each kind takes every place in a round in turn, so that its
+            // place favours none of them.
+            for kind in (0..KINDS.len()).map(|i| (i + round) % KINDS.len()) {
                 let started = Instant::now();
                 for _ in 0..BATCH {
-                    match which {
-                        0 => drop(black_box(calls.plain().await)),
-                        1 => drop(black_box(calls.plain_with_our_headers().await)),
-                        _ => drop(black_box(calls.ours().await)),
-                    }
+                    call(&calls, kind).await;
                 }
-                [&mut plain, &mut headers, &mut ours][which].push(per_call(started.elapsed()));
+                times[kind].push(per_call(started.elapsed()));
             }
         }
     });
-    let ratio = |over: &[f64], under: &[f64]| {
-        let mut each: Vec<f64> = over.iter().zip(under).map(|(o, u)| o / u).collect();
+    let ratio = |over: usize, under: usize| {
+        let mut each: Vec<f64> = times[over].iter().zip(&times[under]).map(|(o, u)| o / u).collect();
         median(&mut each)
     };
-    let (ours_vs_plain, ours_vs_headers, headers_vs_plain) =
-        (ratio(&ours, &plain), ratio(&ours, &headers), ratio(&headers, &plain));
-    println!("{rounds} rounds of {BATCH} calls each, medians:");
-    println!("  plain reqwest, unsigned      {:7.1} µs", median(&mut plain));
-    println!("  plain reqwest, our headers   {:7.1} µs", median(&mut headers));
-    println!("  cloudjobs, signed            {:7.1} µs", median(&mut ours));
-    println!("  ours / plain                 {ours_vs_plain:7.3}");
-    println!("  ours / plain with our headers {ours_vs_headers:6.3}");
-    println!("  our headers / plain          {headers_vs_plain:7.3}");
+    let ratios =
+        [(5, 0), (5, 1), (1, 0), (2, 1), (3, 2), (4, 3), (5, 4)].map(|(over, under)| ratio(over, under));
+    println!("{rounds} rounds of {BATCH} calls of each kind, medians:");
+    for (kind, spent) in KINDS.iter().zip(&mut times) {
+        println!("  {kind:<32} {:7.1} µs", median(spent));
+    }
+    let [ours_vs_plain, ours_vs_headers, headers_vs_plain, preparing, signing, exec, generated] = ratios;
+    println!("  ours / plain                     {ours_vs_plain:7.3}");
+    println!("  ours / plain with our headers    {ours_vs_headers:7.3}, of which");
+    println!("    building as generated, preparing {preparing:5.3}");
+    println!("    signing                        {signing:7.3}");
+    println!("    the exec hook's retry loop     {exec:7.3}");
+    println!("    the generated builder, decoder {generated:7.3}");
+    println!("  our headers / plain              {headers_vs_plain:7.3}");
 }

@@ -24,7 +24,9 @@ pub fn prepare_request(
     config: &ClientConfig,
     request: &mut reqwest::Request,
 ) -> Result<(), String> {
-    request.headers_mut().remove("api-version");
+    // A constant name: removing by `&str` would parse the name on every call.
+    const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+    request.headers_mut().remove(API_VERSION);
     let Some(credentials) = config.configured_credentials() else {
         return Err(
             "this client has no credentials: create it with Client::from_env() or Client::with_config()"
@@ -38,9 +40,10 @@ pub fn prepare_request(
     if protocol.style == Style::Rpc {
         let headers =
             rules.rpc_headers().ok_or_else(|| format!("{:?} has no RPC-style APIs", protocol.vendor))?;
-        let path = request.url().path().to_owned();
-        let stem = path.strip_suffix(operation.path).unwrap_or(&path).to_owned();
-        request.url_mut().set_path(&format!("{}/", stem.trim_end_matches('/')));
+        let path = request.url().path();
+        let stem = path.strip_suffix(operation.path).unwrap_or(path).trim_end_matches('/');
+        let rpc_path = format!("{stem}/");
+        request.url_mut().set_path(&rpc_path);
         vendor::set_header(request, headers.action, operation.action.unwrap_or(operation.operation_id))?;
         vendor::set_header(request, headers.version, protocol.api_version)?;
     }
@@ -86,7 +89,10 @@ impl Signable for InPlace<'_> {
         if name == "host" {
             return Some(self.host);
         }
-        std::str::from_utf8(self.request.headers().get(name)?.as_bytes()).ok()
+        // A scan of the few headers a call carries: looking `name` up in the
+        // map would parse it into a `HeaderName` first, which costs more.
+        let (_, value) = self.request.headers().iter().find(|(sent, _)| sent.as_str() == name)?;
+        std::str::from_utf8(value.as_bytes()).ok()
     }
 
     /// A header whose value is not UTF-8 (none that this crate sets) cannot be
@@ -131,7 +137,7 @@ pub fn sign(protocol: &Protocol, config: &ClientConfig, request: &mut reqwest::R
     let sent = request.headers_mut();
     for (name, value) in headers {
         if let Ok(value) = HeaderValue::try_from(value) {
-            sent.insert(HeaderName::from_static(name), value);
+            sent.insert(name, value);
         }
     }
 }
@@ -184,12 +190,13 @@ fn signature_headers(
             ))
         }
         #[cfg(feature = "oracle")]
-        (Signing::HttpBasic, Credentials::Basic { username, password }) => {
-            Some(vec![("authorization", crate::signing::basic::basic(username, password.expose()))])
-        }
+        (Signing::HttpBasic, Credentials::Basic { username, password }) => Some(vec![(
+            reqwest::header::AUTHORIZATION,
+            crate::signing::basic::basic(username, password.expose()),
+        )]),
         #[cfg(feature = "oracle")]
         (Signing::HttpBasic, Credentials::Bearer(token)) => {
-            Some(vec![("authorization", crate::signing::basic::bearer(token.expose()))])
+            Some(vec![(reqwest::header::AUTHORIZATION, crate::signing::basic::bearer(token.expose()))])
         }
         _ => {
             let _ = (config, request);

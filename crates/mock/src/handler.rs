@@ -170,8 +170,8 @@ impl State {
 fn route<'s>(state: &'s State, parts: &RequestParts) -> Result<Route<'s>, (Vendor, Refusal)> {
     for vendor in vendor::ALL {
         let Some(headers) = vendor::rules(vendor).rpc_headers() else { continue };
-        let Some(action) = parts.header(headers.action) else { continue };
-        let version = parts.header(headers.version).unwrap_or_default();
+        let Some(action) = parts.header(headers.action.as_str()) else { continue };
+        let version = parts.header(headers.version.as_str()).unwrap_or_default();
         for (name, protocol) in &state.apis {
             if protocol.vendor != vendor || protocol.api_version != version {
                 continue;

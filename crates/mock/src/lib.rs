@@ -401,7 +401,7 @@ async fn answer(
     let action = cloudjobs_core::vendor::ALL
         .iter()
         .filter_map(|&v| cloudjobs_core::vendor::rules(v).rpc_headers())
-        .find_map(|h| parts.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(h.action)))
+        .find_map(|h| parts.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(h.action.as_str())))
         .map(|(_, action)| format!(" {action}"))
         .unwrap_or_default();
     let (method, path) = (parts.method.clone(), format!("{}{action}", parts.path));

@@ -2,11 +2,19 @@
 
 use std::time::SystemTime;
 
+use http::HeaderName;
+use http::header::AUTHORIZATION;
+
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
+
+const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
 
 /// Whether a header must be signed: `host`, every `x-acs-*` header and
 /// `content-type` when sent.
@@ -47,11 +55,11 @@ pub fn signature_headers(
 ) -> SignatureHeaders {
     let body_hash = sha256_hex(request.body());
     let mut added = Vec::with_capacity(5);
-    added.push(("x-acs-date", super::utc_stamp(now, true)));
-    added.push(("x-acs-signature-nonce", nonce.to_owned()));
-    added.push(("x-acs-content-sha256", body_hash.as_str().to_owned()));
+    added.push((X_ACS_DATE, super::utc_stamp(now, true)));
+    added.push((X_ACS_SIGNATURE_NONCE, nonce.to_owned()));
+    added.push((X_ACS_CONTENT_SHA256, body_hash.as_str().to_owned()));
     if let Some(token) = security_token {
-        added.push(("x-acs-security-token", token.to_owned()));
+        added.push((X_ACS_SECURITY_TOKEN, token.to_owned()));
     }
     let with_added = WithAdded { request, added: &added };
     let signed = super::signed_names(&with_added, must_sign);
@@ -70,7 +78,7 @@ pub fn signature_headers(
         &signed,
         &[",Signature=", &signature],
     );
-    added.push(("authorization", authorization));
+    added.push((AUTHORIZATION, authorization));
     added
 }
 

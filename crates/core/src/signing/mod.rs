@@ -106,7 +106,7 @@ impl RequestParts {
     /// Sets each of a signer's headers, replacing earlier values.
     pub fn set_headers(&mut self, headers: SignatureHeaders) {
         for (name, value) in headers {
-            self.set_header(name, value);
+            self.set_header(name.as_str(), value);
         }
     }
 
@@ -167,15 +167,16 @@ impl Signable for RequestParts {
 }
 
 /// The headers a signer sets, in the order it sets them; each replaces a
-/// header of the same name the request may already carry.
-pub type SignatureHeaders = Vec<(&'static str, String)>;
+/// header of the same name the request may already carry. The names are
+/// `HeaderName` constants, so a client inserts them without parsing them.
+pub type SignatureHeaders = Vec<(http::HeaderName, String)>;
 
 #[cfg(any(feature = "alibaba", feature = "huawei"))]
 /// A request read together with the headers a signer has added so far, which
 /// the canonical request covers as if they had been sent.
 struct WithAdded<'a, R> {
     request: &'a R,
-    added: &'a [(&'static str, String)],
+    added: &'a [(http::HeaderName, String)],
 }
 
 #[cfg(any(feature = "alibaba", feature = "huawei"))]
@@ -193,7 +194,7 @@ impl<R: Signable> Signable for WithAdded<'_, R> {
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        match self.added.iter().find(|(added, _)| *added == name) {
+        match self.added.iter().find(|(added, _)| added.as_str() == name) {
             Some((_, value)) => Some(value),
             None => self.request.header(name),
         }
@@ -202,7 +203,7 @@ impl<R: Signable> Signable for WithAdded<'_, R> {
     fn header_names(&self) -> impl Iterator<Item = &str> {
         let sent =
             self.request.header_names().filter(|name| self.added.iter().all(|(added, _)| added != name));
-        sent.chain(self.added.iter().map(|(name, _)| *name))
+        sent.chain(self.added.iter().map(|(name, _)| name.as_str()))
     }
 
     fn body(&self) -> &[u8] {

@@ -1,13 +1,19 @@
 //! Huawei Cloud SDK-HMAC-SHA256 (AK/SK signatures), used by IAM Identity Center.
 
-use percent_encoding::percent_decode_str;
 use std::time::SystemTime;
+
+use http::HeaderName;
+use http::header::AUTHORIZATION;
+use percent_encoding::percent_decode_str;
 
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 
 /// Each path segment decoded and encoded again per RFC 3986, with the trailing
 /// `/` that Huawei's canonical URI always has.
@@ -60,10 +66,10 @@ pub fn signature_headers(
 ) -> SignatureHeaders {
     let mut added = Vec::with_capacity(3);
     if let Some(token) = security_token {
-        added.push(("x-security-token", token.to_owned()));
+        added.push((X_SECURITY_TOKEN, token.to_owned()));
     }
     let date = super::utc_stamp(now, false);
-    added.push(("x-sdk-date", date.clone()));
+    added.push((X_SDK_DATE, date.clone()));
     let with_added = WithAdded { request, added: &added };
     let signed = super::signed_names(&with_added, |name| name != "authorization");
     let canonical =
@@ -74,7 +80,7 @@ pub fn signature_headers(
         &signed,
         &[", Signature=", &signature],
     );
-    added.push(("authorization", authorization));
+    added.push((AUTHORIZATION, authorization));
     added
 }
 

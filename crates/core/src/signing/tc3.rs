@@ -2,11 +2,17 @@
 
 use std::time::SystemTime;
 
+use http::HeaderName;
+use http::header::AUTHORIZATION;
+
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 
 /// The headers the official SDK signs; the server accepts more but needs these.
 const SIGNED: [&str; 2] = ["content-type", "host"];
@@ -76,11 +82,11 @@ pub fn signature_headers(
         &[", Signature=", &signature],
     );
     let mut headers = Vec::with_capacity(3);
-    headers.push(("x-tc-timestamp", timestamp.to_string()));
+    headers.push((X_TC_TIMESTAMP, timestamp.to_string()));
     if let Some(token) = token {
-        headers.push(("x-tc-token", token.to_owned()));
+        headers.push((X_TC_TOKEN, token.to_owned()));
     }
-    headers.push(("authorization", authorization));
+    headers.push((AUTHORIZATION, authorization));
     headers
 }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde_json::{Value, json};
 
 use super::{
@@ -158,7 +158,9 @@ impl VendorRules for Alibaba {
     }
 
     fn rpc_headers(&self) -> Option<RpcHeaders> {
-        Some(RpcHeaders { action: "x-acs-action", version: "x-acs-version" })
+        const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+        const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+        Some(RpcHeaders { action: ACTION, version: VERSION })
     }
 
     /// Boolean query values as Alibaba's SDK sends them: it writes every

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use reqwest::header::{CONTENT_TYPE, HeaderName};
 use serde_json::{Value, json};
 
 use super::{
@@ -18,6 +19,7 @@ pub(super) struct Huawei;
 
 /// The header that names the account (domain) of a global service's request.
 const ACCOUNT_HEADER: &str = "x-domain-id";
+const ACCOUNT_HEADER_NAME: HeaderName = HeaderName::from_static(ACCOUNT_HEADER);
 
 /// The account id that goes with credentials made up for tests and the emulator.
 const TEST_DOMAIN_ID: &str = "cloudjobs-mock-domain";
@@ -99,7 +101,7 @@ impl VendorRules for Huawei {
         credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
-        set_header(request, "content-type", "application/json")?;
+        set_header(request, CONTENT_TYPE, "application/json")?;
         // Huawei's SDK percent-encodes `*` in path values, which the URL
         // standard leaves as it is; the path then reads as the SDK's does.
         if request.url().path().contains('*') {
@@ -109,7 +111,7 @@ impl VendorRules for Huawei {
         if let Credentials::AccessKey(key) = credentials
             && let Some(domain) = &key.domain_id
         {
-            set_header(request, ACCOUNT_HEADER, domain)?;
+            set_header(request, ACCOUNT_HEADER_NAME, domain)?;
         }
         Ok(())
     }

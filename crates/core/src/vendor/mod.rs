@@ -33,13 +33,14 @@ pub fn rules(vendor: Vendor) -> &'static dyn VendorRules {
     }
 }
 
-/// The headers that carry an RPC call's action and API version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The headers that carry an RPC call's action and API version, as
+/// `HeaderName` constants: a client sets them on every call, without parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcHeaders {
-    /// The action header, lower-case.
-    pub action: &'static str,
-    /// The API version header, lower-case.
-    pub version: &'static str,
+    /// The action header.
+    pub action: reqwest::header::HeaderName,
+    /// The API version header.
+    pub version: reqwest::header::HeaderName,
 }
 
 /// An environment variable a vendor's tools read, and what it holds.
@@ -369,11 +370,15 @@ pub(crate) fn ini_value(section: &IniSection, key: &str) -> Option<String> {
     section.get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// Sets header `name` (lower-case) of a request, or says why `value` cannot be sent.
-pub fn set_header(request: &mut reqwest::Request, name: &'static str, value: &str) -> Result<(), String> {
+/// Sets header `name` of a request, or says why `value` cannot be sent.
+pub fn set_header(
+    request: &mut reqwest::Request,
+    name: reqwest::header::HeaderName,
+    value: &str,
+) -> Result<(), String> {
     let value = reqwest::header::HeaderValue::from_str(value)
         .map_err(|_| format!("{value:?} cannot be sent in header {name}"))?;
-    request.headers_mut().insert(reqwest::header::HeaderName::from_static(name), value);
+    request.headers_mut().insert(name, value);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use reqwest::header::{CONTENT_TYPE, HeaderName};
 use serde_json::{Value, json};
 
 use super::{
@@ -67,7 +68,9 @@ impl VendorRules for Tencent {
     }
 
     fn rpc_headers(&self) -> Option<RpcHeaders> {
-        Some(RpcHeaders { action: "x-tc-action", version: "x-tc-version" })
+        const ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+        const VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+        Some(RpcHeaders { action: ACTION, version: VERSION })
     }
 
     /// A JSON body, English messages (the SDK's default is Chinese, and
@@ -80,10 +83,12 @@ impl VendorRules for Tencent {
         _credentials: &Credentials,
         request: &mut reqwest::Request,
     ) -> Result<(), String> {
-        set(request, "content-type", "application/json")?;
-        set(request, "x-tc-language", "en-US")?;
+        const LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+        const REGION: HeaderName = HeaderName::from_static("x-tc-region");
+        set(request, CONTENT_TYPE, "application/json")?;
+        set(request, LANGUAGE, "en-US")?;
         if let Some(region) = region {
-            set(request, "x-tc-region", region)?;
+            set(request, REGION, region)?;
         }
         Ok(())
     }
