@@ -123,6 +123,20 @@ impl Signers {
         tc3::signature_headers(&self.tencent, keys, id, secret, None, "organization", now)
     }
 
+    /// The texts ACS3 hashes for the request of [`Signers::acs3`]: its
+    /// canonical request and its string to sign, both as the signer writes
+    /// them (read back from a signed copy), for a baseline of the hashing alone.
+    pub fn acs3_hashed_texts(&self, now: SystemTime) -> (String, String) {
+        let mut signed = self.alibaba.clone();
+        signed.set_headers(self.acs3(&SigningKeyCache::default(), now));
+        let authorization = signed.authorization().unwrap();
+        let names = authorization.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap();
+        let names: Vec<&str> = names.split(';').collect();
+        let canonical = acs3::canonical_request(&signed, &names).unwrap();
+        let string_to_sign = acs3::string_to_sign(&canonical);
+        (canonical, string_to_sign)
+    }
+
     pub fn sdk_hmac(&self, keys: &SigningKeyCache, now: SystemTime) -> SignatureHeaders {
         let (access_key, secret) = ("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc");
         sdk_hmac::signature_headers(&self.huawei, keys, access_key, secret, None, now)
