@@ -93,6 +93,13 @@ impl ClientConfig {
     /// Signs with these credentials instead of looking in the environment.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        // A configuration cloned per account keeps one prepared key per
+        // account: a shared cache holds one key, and clients with different
+        // secrets would replace each other's on every request.
+        #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+        {
+            self.signing_keys = crate::signing::SigningKeyCache::default();
+        }
         self
     }
 
@@ -430,6 +437,18 @@ mod tests {
         );
         let shown = resolve_endpoint(&alibaba, None, Some("http://u:secret@[::1")).unwrap_err();
         assert!(!shown.message().contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn each_account_keeps_its_own_prepared_key() {
+        let base = ClientConfig::new().region("cn-shanghai");
+        let first = base.clone().credentials(Credentials::access_key("id-1", "secret-1"));
+        let second = first.clone().credentials(Credentials::access_key("id-2", "secret-2"));
+        let same_account = first.clone().region("cn-hangzhou");
+        assert!(!second.signing_keys.is_shared_with(&first.signing_keys));
+        assert!(!first.signing_keys.is_shared_with(&base.signing_keys));
+        // Clones that keep the credentials keep the key, prepared once.
+        assert!(same_account.signing_keys.is_shared_with(&first.signing_keys));
     }
 
     #[test]

@@ -464,7 +464,8 @@ impl PartialEq<&str> for Hex {
 /// key secret itself (ACS3, SDK-HMAC), or the key Tencent derives from it for
 /// one day and service. Preparing a key costs two SHA-256 blocks, and
 /// deriving Tencent's four HMACs. The cache holds nothing the credentials
-/// beside it do not already give; clones of a configuration share it.
+/// beside it do not already give. Clones of a configuration share it until
+/// one of them is given other credentials, which starts a cache of its own.
 #[derive(Clone, Default)]
 pub struct SigningKeyCache(Arc<Mutex<Option<CachedKey>>>);
 
@@ -484,6 +485,12 @@ impl fmt::Debug for SigningKeyCache {
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 impl SigningKeyCache {
+    /// Whether `other` is this same cache, shared by cloning.
+    #[cfg(test)]
+    pub(crate) fn is_shared_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The key for `secret` and `scope` (empty when the secret is the key):
     /// the cached one when it was made for both, or a new one from `make`,
     /// which then replaces it.
