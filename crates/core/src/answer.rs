@@ -233,20 +233,26 @@ fn too_large(error: &reqwest::Error) -> Option<&crate::hooks::AnswerTooLarge> {
     None
 }
 
-/// What rustls says, if a cause is a rustls error. rustls reaches here inside
-/// `io::Error`s (one in another), whose `source` skips what they wrap.
-#[cfg(feature = "rustls-ring")]
+/// What the TLS library says, if a cause is its error (rustls's, or the
+/// system TLS's through `native-tls`). It reaches here inside `io::Error`s
+/// (one in another), whose `source` skips what they wrap.
+#[cfg(any(feature = "rustls-ring", feature = "native-tls"))]
 fn tls_error(mut cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     loop {
+        #[cfg(feature = "rustls-ring")]
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        #[cfg(feature = "native-tls")]
+        if let Some(tls) = cause.downcast_ref::<native_tls::Error>() {
             return Some(tls.to_string());
         }
         cause = cause.downcast_ref::<std::io::Error>()?.get_ref()?;
     }
 }
 
-/// Without rustls, TLS errors come from the system's library in its own words.
-#[cfg(not(feature = "rustls-ring"))]
+/// Without a TLS library, no error is a TLS failure.
+#[cfg(not(any(feature = "rustls-ring", feature = "native-tls")))]
 fn tls_error(_: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
@@ -394,11 +400,13 @@ mod tests {
         assert!(!CloudError::configuration("no credentials").is_retryable());
     }
 }
-#[cfg(all(test, feature = "rustls-ring"))]
+#[cfg(all(test, any(feature = "rustls-ring", feature = "native-tls")))]
 mod transport_tests {
-    /// TLS spoken to a server that answers in plain HTTP says so.
+    /// TLS spoken to a server that answers in plain HTTP says so, whichever
+    /// TLS library reqwest uses.
     #[tokio::test]
     async fn a_tls_failure_says_tls() {
+        #[cfg(feature = "rustls-ring")]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
