@@ -208,7 +208,8 @@ pub(crate) fn transport_message(error: &(dyn std::error::Error + 'static)) -> St
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
-        // rustls's own words ("received corrupt message") do not say TLS.
+        // The TLS library's own words ("received corrupt message", "wrong
+        // version number") do not say TLS.
         let text = match tls_error(cause) {
             Some(tls) => format!("TLS handshake failed ({tls}; is it an https:// endpoint?)"),
             None => cause.to_string(),
@@ -234,8 +235,9 @@ fn too_large(error: &reqwest::Error) -> Option<&crate::hooks::AnswerTooLarge> {
 }
 
 /// What the TLS library says, if a cause is its error (rustls's, or the
-/// system TLS's through `native-tls`). It reaches here inside `io::Error`s
-/// (one in another), whose `source` skips what they wrap.
+/// system TLS's through `native-tls`). rustls's reaches here inside
+/// `io::Error`s (one in another), whose `source` skips what they wrap;
+/// native-tls's comes as a cause of its own.
 #[cfg(any(feature = "rustls-ring", feature = "native-tls"))]
 fn tls_error(mut cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     loop {

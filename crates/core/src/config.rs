@@ -93,13 +93,6 @@ impl ClientConfig {
     /// Signs with these credentials instead of looking in the environment.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
-        // A configuration cloned per account keeps one prepared key per
-        // account: a shared cache holds one key, and clients with different
-        // secrets would replace each other's on every request.
-        #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-        {
-            self.signing_keys = crate::signing::SigningKeyCache::default();
-        }
         self
     }
 
@@ -215,6 +208,14 @@ impl ClientConfig {
         };
         check_credentials(protocol, &credentials)?;
         self.credentials = Some(credentials);
+        // Each client keeps its own prepared key, which its clones share. A
+        // cache holds one key, for one secret and (for Tencent) service, so
+        // two clients made from clones of one configuration, for two accounts
+        // or two APIs, would otherwise replace each other's on every request.
+        #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+        {
+            self.signing_keys = crate::signing::SigningKeyCache::default();
+        }
         let base_url = resolve_endpoint(protocol, self.region.as_deref(), self.endpoint.as_deref())?;
         let http = match &self.http {
             Some(http) => http.clone(),
@@ -440,15 +441,19 @@ mod tests {
     }
 
     #[test]
-    fn each_account_keeps_its_own_prepared_key() {
-        let base = ClientConfig::new().region("cn-shanghai");
-        let first = base.clone().credentials(Credentials::access_key("id-1", "secret-1"));
-        let second = first.clone().credentials(Credentials::access_key("id-2", "secret-2"));
-        let same_account = first.clone().region("cn-hangzhou");
-        assert!(!second.signing_keys.is_shared_with(&first.signing_keys));
-        assert!(!first.signing_keys.is_shared_with(&base.signing_keys));
-        // Clones that keep the credentials keep the key, prepared once.
-        assert!(same_account.signing_keys.is_shared_with(&first.signing_keys));
+    fn each_client_keeps_its_own_prepared_key() {
+        let mut alibaba = protocol(Vendor::Alibaba, Some("https://svc.{region}.aliyuncs.com"), None);
+        alibaba.signing = Signing::Acs3HmacSha256;
+        let base = ClientConfig::new().credentials(Credentials::access_key("id-1", "secret-1"));
+        let first = base.clone().connect(&alibaba).unwrap();
+        let other_account = base.clone().credentials(Credentials::access_key("id-2", "secret-2"));
+        let second = other_account.connect(&alibaba).unwrap();
+        assert!(!first.config.signing_keys.is_shared_with(&second.config.signing_keys));
+        assert!(!first.config.signing_keys.is_shared_with(&base.signing_keys));
+        // The clones of one client's configuration (a cloned client) keep
+        // its key, prepared once.
+        let clone = first.config.clone();
+        assert!(clone.signing_keys.is_shared_with(&first.config.signing_keys));
     }
 
     #[test]

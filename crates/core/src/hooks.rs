@@ -90,7 +90,9 @@ impl Signable for InPlace<'_> {
             return Some(self.host);
         }
         // A scan of the few headers a call carries: looking `name` up in the
-        // map would parse it into a `HeaderName` first, which costs more.
+        // map would parse it into a `HeaderName` first, which costs more. The
+        // scan compares exactly, and names in the map are lower-case.
+        debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "header {name} is not lower-case");
         let (_, value) = self.request.headers().iter().find(|(sent, _)| sent.as_str() == name)?;
         std::str::from_utf8(value.as_bytes()).ok()
     }

@@ -12,7 +12,7 @@ use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha2
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
-const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static(NONCE_HEADER);
 const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
 const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
 

@@ -201,8 +201,10 @@ impl<R: Signable> Signable for WithAdded<'_, R> {
     }
 
     fn header_names(&self) -> impl Iterator<Item = &str> {
-        let sent =
-            self.request.header_names().filter(|name| self.added.iter().all(|(added, _)| added != name));
+        let sent = self
+            .request
+            .header_names()
+            .filter(|name| self.added.iter().all(|(added, _)| added.as_str() != *name));
         sent.chain(self.added.iter().map(|(name, _)| name.as_str()))
     }
 
@@ -464,8 +466,9 @@ impl PartialEq<&str> for Hex {
 /// key secret itself (ACS3, SDK-HMAC), or the key Tencent derives from it for
 /// one day and service. Preparing a key costs two SHA-256 blocks, and
 /// deriving Tencent's four HMACs. The cache holds nothing the credentials
-/// beside it do not already give. Clones of a configuration share it until
-/// one of them is given other credentials, which starts a cache of its own.
+/// beside it do not already give. Each client has its own
+/// ([`ClientConfig::connect`](crate::ClientConfig::connect) starts one), which
+/// the client's clones share.
 #[derive(Clone, Default)]
 pub struct SigningKeyCache(Arc<Mutex<Option<CachedKey>>>);
 

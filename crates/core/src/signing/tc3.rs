@@ -121,7 +121,7 @@ pub fn verify(
         }
     }
     let timestamp: i64 = parts
-        .header("x-tc-timestamp")
+        .header(X_TC_TIMESTAMP.as_str())
         .ok_or(VerifyError::Missing("X-TC-Timestamp"))?
         .parse()
         .map_err(|_| VerifyError::Malformed("X-TC-Timestamp is not a number".to_owned()))?;
@@ -135,7 +135,7 @@ pub fn verify(
 
 /// When a request was signed (Unix seconds), from its `X-TC-Timestamp`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
-    parts.header("x-tc-timestamp")?.parse().ok()
+    parts.header(X_TC_TIMESTAMP.as_str())?.parse().ok()
 }
 
 #[cfg(test)]
