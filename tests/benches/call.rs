@@ -2,8 +2,9 @@
 //! beside an unsigned plain `reqwest` call to the same server decoding the same
 //! typed answer, and plain `reqwest` sending our call's headers, in the same
 //! run: the ratios are our per-call overhead, and how much of it the extra
-//! headers alone cost. `--bench call_ratio` measures the same three calls
-//! interleaved, for ratios that the machine's drift does not move.
+//! headers alone cost. `--bench call_ratio` measures the same three calls,
+//! and four more, interleaved, for ratios that the machine's drift does not
+//! move.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 

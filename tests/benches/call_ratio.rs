@@ -1,11 +1,12 @@
-//! The calls of `--bench call` measured interleaved: rounds of a batch of
-//! each, one after the other in an order that rotates, so that every round's
-//! ratios compare calls made within the same few milliseconds. The median
-//! over rounds is reported, which a slow spell of this shared machine moves
-//! far less than it moves two criterion runs made seconds apart. Three calls
-//! made by hand from the client's public hooks split the difference between
-//! plain reqwest sending our headers and our call into its four parts; a
-//! seventh, which signs twice, prices a signature made with the code warm.
+//! The three calls of `--bench call`, and four more, measured interleaved:
+//! rounds of a batch of each, one after the other in an order that rotates,
+//! so that every round's ratios compare calls made within the same few tens
+//! of milliseconds. The median over rounds is reported, which a slow spell
+//! of this shared machine moves far less than it moves two criterion runs
+//! made seconds apart. Three of the four, made by hand from the client's
+//! public hooks, split the difference between plain reqwest sending our
+//! headers and our call into its four parts; the last, which signs twice,
+//! prices a signature made with the code warm.
 //! Usage: `cargo bench -p cloudjobs-tests --bench call_ratio [ROUNDS]`
 //! (default 200 rounds of 50 calls of each kind).
 
