@@ -33,7 +33,21 @@ pub fn canonical_request<S: AsRef<str>>(
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
 pub fn string_to_sign(canonical_request: &str) -> String {
-    super::concat(&[ALGORITHM, "\n", &sha256_hex(canonical_request.as_bytes())])
+    String::from_utf8_lossy(&string_to_sign_bytes(canonical_request)).into_owned()
+}
+
+/// [`string_to_sign`] on the stack: it has a fixed length, and a signer
+/// only hashes it.
+fn string_to_sign_bytes(canonical_request: &str) -> [u8; ALGORITHM.len() + 65] {
+    let mut out = [0u8; ALGORITHM.len() + 65];
+    let (algorithm, rest) = out.split_at_mut(ALGORITHM.len());
+    algorithm.copy_from_slice(ALGORITHM.as_bytes());
+    // The array's length leaves exactly a newline and the hash after the name.
+    if let Some((newline, hash)) = rest.split_first_mut() {
+        *newline = b'\n';
+        hash.copy_from_slice(&sha256_hex(canonical_request.as_bytes()).0);
+    }
+    out
 }
 
 /// The hex signature of `string_to_sign` under the access key secret.
@@ -72,7 +86,7 @@ pub fn signature_headers(
         &body_hash,
     )
     .expect("every signed header was just read from the request");
-    let signature = keys.sign_with_secret(secret, &string_to_sign(&canonical));
+    let signature = keys.sign_with_secret(secret, &string_to_sign_bytes(&canonical));
     let authorization = super::authorization(
         &[ALGORITHM, " Credential=", access_key_id, ",SignedHeaders="],
         &signed,

@@ -391,7 +391,7 @@ pub(crate) fn utc_stamp(now: std::time::SystemTime, separators: bool) -> String 
     stamp
 }
 
-#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+#[cfg(any(feature = "tencent", feature = "huawei"))]
 /// The pieces joined, in a string allocated once at the right size.
 pub(crate) fn concat(pieces: &[&str]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).fold(0, usize::saturating_add));
@@ -519,9 +519,9 @@ impl SigningKeyCache {
 impl SigningKeyCache {
     /// The hex HMAC of `string_to_sign` under `secret` itself, as ACS3 and
     /// SDK-HMAC sign, with the secret's key prepared once.
-    pub(crate) fn sign_with_secret(&self, secret: &str, string_to_sign: &str) -> Hex {
+    pub(crate) fn sign_with_secret(&self, secret: &str, string_to_sign: &[u8]) -> Hex {
         let key = self.key(secret, "", || hmac_key(secret.as_bytes()));
-        Hex::of(&hmac_with(&key, string_to_sign.as_bytes()))
+        Hex::of(&hmac_with(&key, string_to_sign))
     }
 }
 

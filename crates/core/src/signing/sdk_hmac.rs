@@ -74,7 +74,7 @@ pub fn signature_headers(
     let signed = super::signed_names(&with_added, |name| name != "authorization");
     let canonical =
         canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
-    let signature = keys.sign_with_secret(secret_key, &string_to_sign(&date, &canonical));
+    let signature = keys.sign_with_secret(secret_key, string_to_sign(&date, &canonical).as_bytes());
     let authorization = super::authorization(
         &[ALGORITHM, " Access=", access_key, ", SignedHeaders="],
         &signed,
