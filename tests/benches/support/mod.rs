@@ -267,6 +267,11 @@ impl Calls {
         request
     }
 
+    /// Sends a request made by hand with our HTTP client and decodes the answer.
+    async fn send(&self, request: reqwest::Request) -> GetTaskStatusResponse {
+        self.connection.http.execute(request).await.unwrap().json().await.unwrap()
+    }
+
     /// The request of `prepared_request` with the signature's headers copied
     /// from [`SIGNED_CALL_HEADERS`] (parsed once), sent by our HTTP client
     /// and decoded: against [`Calls::plain_with_our_headers`], the cost of
@@ -276,7 +281,7 @@ impl Calls {
         for (name, value) in &self.signature {
             request.headers_mut().insert(name.clone(), value.clone());
         }
-        self.connection.http.execute(request).await.unwrap().json().await.unwrap()
+        self.send(request).await
     }
 
     /// The request of `prepared_request`, signed, sent by our HTTP client and
@@ -284,7 +289,7 @@ impl Calls {
     pub async fn prepared_and_signed(&self) -> GetTaskStatusResponse {
         let mut request = self.prepared_request();
         hooks::sign(&cloudjobs_alibaba_cloudsso::PROTOCOL, &self.connection.config, &mut request);
-        self.connection.http.execute(request).await.unwrap().json().await.unwrap()
+        self.send(request).await
     }
 
     /// [`Calls::prepared_and_signed`], signed twice, the first signature
@@ -298,7 +303,7 @@ impl Calls {
         hooks::sign(protocol, config, &mut thrown_away);
         black_box(thrown_away);
         hooks::sign(protocol, config, &mut request);
-        self.connection.http.execute(request).await.unwrap().json().await.unwrap()
+        self.send(request).await
     }
 
     /// The request of `prepared_request`, signed and sent by the client's `exec` hook:

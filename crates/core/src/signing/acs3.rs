@@ -130,7 +130,7 @@ pub fn verify(
             return Err(VerifyError::NotSigned(name.clone()));
         }
     }
-    if parts.header("x-acs-content-sha256").is_some_and(|hash| sha256_hex(&parts.body) != hash) {
+    if parts.header(X_ACS_CONTENT_SHA256.as_str()).is_some_and(|hash| sha256_hex(&parts.body) != hash) {
         return Err(VerifyError::Malformed("x-acs-content-sha256 does not match the body".to_owned()));
     }
     let secret = secret_for(key_id).ok_or_else(|| VerifyError::UnknownKey(key_id.to_owned()))?;
@@ -146,7 +146,7 @@ pub const NONCE_HEADER: &str = "x-acs-signature-nonce";
 
 /// When a request was signed (Unix seconds), from its `x-acs-date`.
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
-    let date = parts.header("x-acs-date")?;
+    let date = parts.header(X_ACS_DATE.as_str())?;
     // Alibaba documents exactly `yyyy-MM-ddTHH:mm:ssZ`; the parser alone would
     // also take fractions and offsets.
     if date.len() != 20 {

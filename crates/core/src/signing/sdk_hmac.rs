@@ -105,12 +105,12 @@ pub fn verify(
     let fields = authorization_fields(parts.authorization()?, ALGORITHM)?;
     let access_key = field(&fields, "Access")?;
     let signed: Vec<String> = field(&fields, "SignedHeaders")?.split(';').map(str::to_owned).collect();
-    for required in ["host", "x-sdk-date"] {
+    for required in ["host", X_SDK_DATE.as_str()] {
         if !signed.iter().any(|s| s == required) {
             return Err(VerifyError::NotSigned(required.to_owned()));
         }
     }
-    let date = parts.header("x-sdk-date").ok_or(VerifyError::Missing("X-Sdk-Date"))?;
+    let date = parts.header(X_SDK_DATE.as_str()).ok_or(VerifyError::Missing("X-Sdk-Date"))?;
     let secret_key = secret_for(access_key).ok_or_else(|| VerifyError::UnknownKey(access_key.to_owned()))?;
     let expected = string_to_sign(date, &canonical_request(parts, &signed)?);
     if signature(&secret_key, &expected) != field(&fields, "Signature")? {
@@ -123,7 +123,7 @@ pub fn verify(
 pub fn signed_at(parts: &RequestParts) -> Option<i64> {
     // `20191115T033655Z`: written with RFC 3339's separators, which the
     // parser requires and which also checks every field's range.
-    let date = parts.header("x-sdk-date")?;
+    let date = parts.header(X_SDK_DATE.as_str())?;
     if date.len() != 16 || !date.is_ascii() || date.get(8..9) != Some("T") || !date.ends_with('Z') {
         return None;
     }
