@@ -99,18 +99,12 @@ impl Signable for InPlace<'_> {
 
     /// A header whose value is not UTF-8 (none that this crate sets) cannot be
     /// written into a canonical request, and is left out of it.
-    fn header_names(&self) -> impl Iterator<Item = &str> {
-        let headers = self.request.headers();
-        // Looked up by `HeaderName`, which the map hashes as it is, rather
-        // than by `&str`, which it would parse into a name first.
-        let sent = headers
-            .keys()
-            .filter(move |name| {
-                *name != "host"
-                    && headers.get(*name).is_some_and(|value| std::str::from_utf8(value.as_bytes()).is_ok())
-            })
-            .map(|name| name.as_str());
-        sent.chain(std::iter::once("host"))
+    fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        let sent =
+            self.request.headers().iter().filter(|(name, _)| *name != "host").filter_map(|(name, value)| {
+                std::str::from_utf8(value.as_bytes()).ok().map(|value| (name.as_str(), value))
+            });
+        sent.chain(std::iter::once(("host", self.host)))
     }
 
     fn body(&self) -> &[u8] {

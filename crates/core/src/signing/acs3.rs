@@ -6,7 +6,7 @@ use http::HeaderName;
 use http::header::AUTHORIZATION;
 
 use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
-use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, named_headers, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -28,7 +28,15 @@ pub fn canonical_request<S: AsRef<str>>(
     signed: &[S],
 ) -> Result<String, VerifyError> {
     let body_hash = sha256_hex(request.body());
-    canonical_request_of(request, request.path(), &request.canonical_query(), signed, false, &body_hash)
+    let signed = named_headers(request, signed)?;
+    Ok(canonical_request_of(
+        request.method(),
+        request.path(),
+        &request.canonical_query(),
+        &signed,
+        false,
+        &body_hash,
+    ))
 }
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
@@ -76,16 +84,15 @@ pub fn signature_headers(
         added.push((X_ACS_SECURITY_TOKEN, token.to_owned()));
     }
     let with_added = WithAdded { request, added: &added };
-    let signed = super::signed_names(&with_added, must_sign);
+    let signed = super::signed_headers(&with_added, must_sign);
     let canonical = canonical_request_of(
-        &with_added,
+        request.method(),
         request.path(),
         &request.canonical_query(),
         &signed,
         false,
         &body_hash,
-    )
-    .expect("every signed header was just read from the request");
+    );
     let signature = keys.sign_with_secret(secret, &string_to_sign_bytes(&canonical));
     let authorization = super::authorization(
         &[ALGORITHM, " Credential=", access_key_id, ",SignedHeaders="],

@@ -129,8 +129,10 @@ pub trait Signable {
     fn query_pairs(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)>;
     /// The value of header `name` (lower-case), if sent.
     fn header(&self, name: &str) -> Option<&str>;
-    /// The lower-case names of the headers sent, `host` among them, each once.
-    fn header_names(&self) -> impl Iterator<Item = &str>;
+    /// The headers sent, `host` among them: each lower-case name with its
+    /// value, the first value of a name that is sent more than once coming
+    /// first, so that [`header`](Signable::header) and this agree.
+    fn headers(&self) -> impl Iterator<Item = (&str, &str)>;
     /// The body bytes.
     fn body(&self) -> &[u8];
     /// The query in canonical form ([`canonical_query`]); a request that
@@ -157,8 +159,8 @@ impl Signable for RequestParts {
         RequestParts::header(self, name)
     }
 
-    fn header_names(&self) -> impl Iterator<Item = &str> {
-        self.headers.iter().map(|(name, _)| name.as_str())
+    fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     fn body(&self) -> &[u8] {
@@ -200,12 +202,12 @@ impl<R: Signable> Signable for WithAdded<'_, R> {
         }
     }
 
-    fn header_names(&self) -> impl Iterator<Item = &str> {
+    fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
         let sent = self
             .request
-            .header_names()
-            .filter(|name| self.added.iter().all(|(added, _)| added.as_str() != *name));
-        sent.chain(self.added.iter().map(|(name, _)| name.as_str()))
+            .headers()
+            .filter(|(name, _)| self.added.iter().all(|(added, _)| added.as_str() != *name));
+        sent.chain(self.added.iter().map(|(name, value)| (name.as_str(), value.as_str())))
     }
 
     fn body(&self) -> &[u8] {
@@ -272,32 +274,36 @@ fn cmp_encoded(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// A signed header: its lower-case name and its value as sent.
+pub(crate) type SignedHeader<'a> = (&'a str, &'a str);
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
 /// The canonical request the three HMAC schemes share: method, URI, query,
-/// `name:value` lines of the signed headers, their names joined by `;`, and
-/// the body's hash, each on its own line, written into one buffer.
-pub(crate) fn canonical_request_of<S: AsRef<str>>(
-    request: &impl Signable,
+/// `name:value` lines of the signed headers (sorted by name), their names
+/// joined by `;`, and the body's hash, each on its own line, written into one
+/// buffer.
+pub(crate) fn canonical_request_of(
+    method: &str,
     uri: &str,
     query: &str,
-    signed: &[S],
+    signed: &[SignedHeader<'_>],
     lowercase_values: bool,
     body_hash: &str,
-) -> Result<String, VerifyError> {
+) -> String {
     let mut out = String::with_capacity(
         256usize
             .saturating_add(uri.len())
             .saturating_add(query.len())
             .saturating_add(signed.len().saturating_mul(64)),
     );
-    out.push_str(request.method());
+    out.push_str(method);
     out.push('\n');
     out.push_str(uri);
     out.push('\n');
     out.push_str(query);
     out.push('\n');
-    for name in signed {
-        let name = name.as_ref();
-        let value = request.header(name).ok_or_else(|| VerifyError::UnsignedHeader(name.to_owned()))?.trim();
+    for (name, value) in signed {
+        let value = value.trim();
         out.push_str(name);
         out.push(':');
         if lowercase_values {
@@ -311,17 +317,35 @@ pub(crate) fn canonical_request_of<S: AsRef<str>>(
     push_joined(&mut out, signed);
     out.push('\n');
     out.push_str(body_hash);
-    Ok(out)
+    out
+}
+
+#[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+/// The headers named in `names` (lower-case, in the order a signature lists
+/// them), each with its value; a name the request does not carry is an error.
+pub(crate) fn named_headers<'a, S: AsRef<str>>(
+    request: &'a impl Signable,
+    names: &'a [S],
+) -> Result<Vec<SignedHeader<'a>>, VerifyError> {
+    let mut signed = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.as_ref();
+        let value = request.header(name).ok_or_else(|| VerifyError::UnsignedHeader(name.to_owned()))?;
+        signed.push((name, value));
+    }
+    Ok(signed)
 }
 
 #[cfg(any(feature = "alibaba", feature = "huawei"))]
-/// The names of the headers of `request` that `must_sign` picks, sorted and
-/// each once, as `SignedHeaders` lists them.
-fn signed_names(request: &impl Signable, must_sign: impl Fn(&str) -> bool) -> Vec<&str> {
-    let mut signed: Vec<&str> = Vec::with_capacity(12);
-    signed.extend(request.header_names().filter(|name| must_sign(name)));
-    signed.sort_unstable();
-    signed.dedup();
+/// The headers of `request` that `must_sign` picks, with their values, sorted
+/// by name and each name once (its first value), as `SignedHeaders` lists
+/// them. One pass over the headers: nothing is looked up by name afterwards.
+fn signed_headers(request: &impl Signable, must_sign: impl Fn(&str) -> bool) -> Vec<SignedHeader<'_>> {
+    let mut signed: Vec<SignedHeader<'_>> = Vec::with_capacity(12);
+    signed.extend(request.headers().filter(|(name, _)| must_sign(name)));
+    // Stable, so that of a name sent twice the first value stays first and is kept.
+    signed.sort_by_key(|(name, _)| *name);
+    signed.dedup_by(|(later, _), (earlier, _)| later == earlier);
     signed
 }
 
@@ -329,9 +353,9 @@ fn signed_names(request: &impl Signable, must_sign: impl Fn(&str) -> bool) -> Ve
 /// An `Authorization` value: `head` (the algorithm, the credential and the
 /// name of the signed-headers field), the signed header names joined by `;`,
 /// then `tail` (the signature and its field name), in one string.
-pub(crate) fn authorization<S: AsRef<str>>(head: &[&str], signed: &[S], tail: &[&str]) -> String {
+pub(crate) fn authorization(head: &[&str], signed: &[SignedHeader<'_>], tail: &[&str]) -> String {
     let pieces = head.iter().chain(tail).map(|piece| piece.len());
-    let names = signed.iter().map(|name| name.as_ref().len().saturating_add(1));
+    let names = signed.iter().map(|(name, _)| name.len().saturating_add(1));
     let mut out = String::with_capacity(pieces.chain(names).fold(0, usize::saturating_add));
     head.iter().for_each(|piece| out.push_str(piece));
     push_joined(&mut out, signed);
@@ -340,12 +364,12 @@ pub(crate) fn authorization<S: AsRef<str>>(head: &[&str], signed: &[S], tail: &[
 }
 
 #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
-fn push_joined<S: AsRef<str>>(out: &mut String, signed: &[S]) {
-    for (i, name) in signed.iter().enumerate() {
+fn push_joined(out: &mut String, signed: &[SignedHeader<'_>]) {
+    for (i, (name, _)) in signed.iter().enumerate() {
         if i > 0 {
             out.push(';');
         }
-        out.push_str(name.as_ref());
+        out.push_str(name);
     }
 }
 
@@ -664,6 +688,30 @@ mod tests {
                 assert_eq!(cmp_encoded(a, b), rfc3986(a).cmp(&rfc3986(b)), "{a:?} and {b:?}");
             }
         }
+    }
+
+    #[cfg(feature = "alibaba")]
+    #[test]
+    fn signed_headers_are_sorted_once_each_with_the_value_a_lookup_finds() {
+        let sent = [
+            ("x-acs-b", "first"),
+            ("Host", "h"),
+            ("accept", "*/*"),
+            ("x-acs-a", " a "),
+            ("x-acs-b", "second"),
+        ];
+        let parts = RequestParts::from_target(
+            "GET",
+            "/",
+            sent.iter().map(|(n, v)| ((*n).into(), (*v).into())).collect(),
+            vec![],
+        );
+        let signed = signed_headers(&parts, |name| name == "host" || name.starts_with("x-acs-"));
+        assert_eq!(signed, [("host", "h"), ("x-acs-a", " a "), ("x-acs-b", "first")]);
+        assert_eq!(parts.header("x-acs-b"), Some("first"));
+        // Values are trimmed where the canonical request writes them.
+        let canonical = canonical_request_of("GET", "/", "", &signed, false, "hash");
+        assert_eq!(canonical, "GET\n/\n\nhost:h\nx-acs-a:a\nx-acs-b:first\n\nhost;x-acs-a;x-acs-b\nhash");
     }
 
     #[test]

@@ -6,8 +6,10 @@ use http::HeaderName;
 use http::header::AUTHORIZATION;
 use percent_encoding::percent_decode_str;
 
-use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
-use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
+use super::{
+    RequestParts, Signable, SignatureHeaders, SignedHeader, SigningKeyCache, VerifyError, WithAdded,
+};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, named_headers, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -37,9 +39,13 @@ pub fn canonical_request<S: AsRef<str>>(
     request: &impl Signable,
     signed: &[S],
 ) -> Result<String, VerifyError> {
+    Ok(canonical_request_over(request, &named_headers(request, signed)?))
+}
+
+fn canonical_request_over(request: &impl Signable, signed: &[SignedHeader<'_>]) -> String {
     let (uri, query, body_hash) =
         (canonical_uri(request.path()), request.canonical_query(), sha256_hex(request.body()));
-    canonical_request_of(request, &uri, &query, signed, false, &body_hash)
+    canonical_request_of(request.method(), &uri, &query, signed, false, &body_hash)
 }
 
 /// `SDK-HMAC-SHA256\n<X-Sdk-Date>\n` and the hashed canonical request.
@@ -71,9 +77,8 @@ pub fn signature_headers(
     let date = super::utc_stamp(now, false);
     added.push((X_SDK_DATE, date.clone()));
     let with_added = WithAdded { request, added: &added };
-    let signed = super::signed_names(&with_added, |name| name != "authorization");
-    let canonical =
-        canonical_request(&with_added, &signed).expect("every signed header was just read from the request");
+    let signed = super::signed_headers(&with_added, |name| name != "authorization");
+    let canonical = canonical_request_over(&with_added, &signed);
     let signature = keys.sign_with_secret(secret_key, string_to_sign(&date, &canonical).as_bytes());
     let authorization = super::authorization(
         &[ALGORITHM, " Access=", access_key, ", SignedHeaders="],

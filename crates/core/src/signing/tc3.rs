@@ -5,8 +5,8 @@ use std::time::SystemTime;
 use http::HeaderName;
 use http::header::AUTHORIZATION;
 
-use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError};
-use super::{authorization_fields, canonical_request_of, field, hmac_sha256, sha256_hex};
+use super::{RequestParts, Signable, SignatureHeaders, SignedHeader, SigningKeyCache, VerifyError};
+use super::{authorization_fields, canonical_request_of, field, hmac_sha256, named_headers, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -22,8 +22,19 @@ pub fn canonical_request<S: AsRef<str>>(
     request: &impl Signable,
     signed: &[S],
 ) -> Result<String, VerifyError> {
+    Ok(canonical_request_over(request, &named_headers(request, signed)?))
+}
+
+fn canonical_request_over(request: &impl Signable, signed: &[SignedHeader<'_>]) -> String {
     let body_hash = sha256_hex(request.body());
-    canonical_request_of(request, request.path(), &request.canonical_query(), signed, true, &body_hash)
+    canonical_request_of(
+        request.method(),
+        request.path(),
+        &request.canonical_query(),
+        signed,
+        true,
+        &body_hash,
+    )
 }
 
 /// `<date>/<service>/tc3_request` for a Unix timestamp.
@@ -71,14 +82,15 @@ pub fn signature_headers(
     let timestamp = super::unix_seconds(now);
     let scope = credential_scope(timestamp, service);
     let date = scope.split('/').next().unwrap_or_default();
-    let canonical =
-        canonical_request(request, &SIGNED).expect("content-type and host are set before signing");
+    let value = |name| request.header(name).expect("content-type and host are set before signing");
+    let signed = SIGNED.map(|name| (name, value(name)));
+    let canonical = canonical_request_over(request, &signed);
     let string_to_sign = string_to_sign(timestamp, &scope, &canonical);
     let key = keys.key(secret_key, &scope, || super::hmac_key(&signing_key(secret_key, date, service)));
     let signature = super::Hex::of(&super::hmac_with(&key, string_to_sign.as_bytes()));
     let authorization = super::authorization(
         &[ALGORITHM, " Credential=", secret_id, "/", &scope, ", SignedHeaders="],
-        &SIGNED,
+        &signed,
         &[", Signature=", &signature],
     );
     let mut headers = Vec::with_capacity(3);
