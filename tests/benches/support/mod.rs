@@ -27,6 +27,9 @@ pub const ALIBABA_KEY: (&str, &str) = ("LTAI5tExampleKeyId", "ExampleSecret01234
 /// canonical query writes it `%2A`, which no real call with these ids pays.
 pub const DIRECTORY_ID: &str = "d-00fc2p61ab2c";
 
+/// A task id as the signers' requests carry it, of a real id's form.
+const TASK_ID: &str = "t-shfqw1u1edszvxw5ab2c";
+
 /// The body the server sends: CloudSSO's documented `GetTaskStatus` answer.
 pub const BODY: &str = r#"{"RequestId":"005F4623-AE53-504D-830F-44825F7DC211","TaskStatus":{"Status":"Success","TaskId":"t-1","EndTime":"2021-11-05T02:58:08Z","TaskType":"DeleteAccessAssignment","StartTime":"2021-11-05T02:58:07Z"}}"#;
 
@@ -68,7 +71,7 @@ fn parts(method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Re
 fn alibaba_request() -> RequestParts {
     parts(
         "POST",
-        &format!("/?DirectoryId={DIRECTORY_ID}&TaskId=t-shfqw1u1edszvxw5ab2c"),
+        &format!("/?DirectoryId={DIRECTORY_ID}&TaskId={TASK_ID}"),
         &[
             ("host", "cloudsso.cn-shanghai.aliyuncs.com"),
             ("x-acs-action", "GetTaskStatus"),
@@ -90,6 +93,7 @@ fn tencent_request() -> RequestParts {
             ("x-tc-action", "GetProvisioningTaskStatus"),
             ("x-tc-version", "2021-03-31"),
         ],
+        // The docs' masked ids, kept: a body is only hashed, never encoded.
         r#"{"TaskId":"t-d8wjd8j3****","ZoneId":"z-djw98wnd***"}"#,
     )
 }
@@ -156,9 +160,8 @@ impl Signers {
 /// progenitor, and a configuration with the credentials to sign it.
 pub fn hook_request() -> (ClientConfig, reqwest::Request) {
     let config = ClientConfig::new().credentials(Credentials::access_key(ALIBABA_KEY.0, ALIBABA_KEY.1));
-    let url = format!(
-        "https://cloudsso.cn-shanghai.aliyuncs.com/?DirectoryId={DIRECTORY_ID}&TaskId=t-shfqw1u1edszvxw5ab2c"
-    );
+    let url =
+        format!("https://cloudsso.cn-shanghai.aliyuncs.com/?DirectoryId={DIRECTORY_ID}&TaskId={TASK_ID}");
     let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
     for (name, value) in
         [("x-acs-action", "GetTaskStatus"), ("x-acs-version", "2021-05-15"), ("accept", "application/json")]

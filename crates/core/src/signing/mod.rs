@@ -131,7 +131,9 @@ pub trait Signable {
     fn header(&self, name: &str) -> Option<&str>;
     /// The headers sent, `host` among them: each lower-case name with its
     /// value, the first value of a name that is sent more than once coming
-    /// first, so that [`header`](Signable::header) and this agree.
+    /// first, so that [`header`](Signable::header) and this agree. A
+    /// signature covers that first value only; this crate never sends a name
+    /// twice.
     fn headers(&self) -> impl Iterator<Item = (&str, &str)>;
     /// The body bytes.
     fn body(&self) -> &[u8];
