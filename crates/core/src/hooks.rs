@@ -538,20 +538,13 @@ mod tests {
     #[test]
     fn a_request_signed_in_place_verifies_with_the_values_a_lookup_reads() {
         let config = ClientConfig::new().credentials(crate::Credentials::access_key("id", "secret"));
-        let protocol = Protocol {
-            vendor: crate::Vendor::Alibaba,
-            service: "cloudsso",
-            api_version: "2021-05-15",
-            style: Style::Rpc,
-            signing: crate::Signing::Acs3HmacSha256,
-            error_envelope: crate::Vendor::Alibaba,
-            endpoint: None,
-            regional_endpoint: None,
-            default_region: None,
-            basic_path_prefix: None,
-            bearer_path_prefix: None,
-            operations: &[],
-        };
+        let protocol = Protocol::for_tests(
+            crate::Vendor::Alibaba,
+            "cloudsso",
+            "2021-05-15",
+            Style::Rpc,
+            crate::Signing::Acs3HmacSha256,
+        );
         let url = "https://cloudsso.cn-shanghai.aliyuncs.com/?TaskId=t-1&DirectoryId=d-1";
         let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
         let headers = request.headers_mut();

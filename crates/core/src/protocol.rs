@@ -313,6 +313,34 @@ pub struct Protocol {
     pub operations: &'static [Operation],
 }
 
+#[cfg(test)]
+impl Protocol {
+    /// A protocol for unit tests: `vendor`'s error envelope, no endpoint,
+    /// region, path prefix or operation; a test sets what it needs on top.
+    pub(crate) const fn for_tests(
+        vendor: Vendor,
+        service: &'static str,
+        api_version: &'static str,
+        style: Style,
+        signing: Signing,
+    ) -> Self {
+        Self {
+            vendor,
+            service,
+            api_version,
+            style,
+            signing,
+            error_envelope: vendor,
+            endpoint: None,
+            regional_endpoint: None,
+            default_region: None,
+            basic_path_prefix: None,
+            bearer_path_prefix: None,
+            operations: &[],
+        }
+    }
+}
+
 impl Protocol {
     /// The operation named `operation_id`, if this API has it.
     pub fn operation(&self, operation_id: &str) -> Option<&'static Operation> {

@@ -816,18 +816,14 @@ mod tests {
             ..FOLLOW
         };
         const PROTOCOL: crate::Protocol = crate::Protocol {
-            vendor: crate::Vendor::Alibaba,
-            service: "cloudsso",
-            api_version: "2021-05-15",
-            style: crate::Style::Rpc,
-            signing: crate::Signing::Acs3HmacSha256,
-            error_envelope: crate::Vendor::Alibaba,
-            endpoint: None,
-            regional_endpoint: None,
-            default_region: None,
-            basic_path_prefix: None,
-            bearer_path_prefix: None,
             operations: &[FOLLOW, START],
+            ..crate::Protocol::for_tests(
+                crate::Vendor::Alibaba,
+                "cloudsso",
+                "2021-05-15",
+                crate::Style::Rpc,
+                crate::Signing::Acs3HmacSha256,
+            )
         };
         let args: Arguments =
             [("DirectoryId".to_owned(), "d-1".to_owned()), ("Other".to_owned(), "x".to_owned())].into();
@@ -1042,18 +1038,16 @@ mod tests {
             example: None,
         };
         const PROTOCOL: crate::Protocol = crate::Protocol {
-            vendor: crate::Vendor::Oracle,
-            service: "primavera-admin",
-            api_version: "v1",
-            style: crate::Style::Rest,
-            signing: crate::Signing::HttpBasic,
-            error_envelope: crate::Vendor::Oracle,
-            endpoint: None,
-            regional_endpoint: None,
-            default_region: None,
             basic_path_prefix: Some("/cloudapi/restapi"),
             bearer_path_prefix: Some("/cloudapi/restapi/v3"),
             operations: &[OPERATION],
+            ..crate::Protocol::for_tests(
+                crate::Vendor::Oracle,
+                "primavera-admin",
+                "v1",
+                crate::Style::Rest,
+                crate::Signing::HttpBasic,
+            )
         };
         let found =
             path_args(&PROTOCOL, &OPERATION, "https://h.example/cloudapi/restapi/user/status/77").unwrap();

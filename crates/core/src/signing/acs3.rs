@@ -5,7 +5,9 @@ use std::time::SystemTime;
 use http::HeaderName;
 use http::header::AUTHORIZATION;
 
-use super::{RequestParts, Signable, SignatureHeaders, SigningKeyCache, VerifyError, WithAdded};
+use super::{
+    RequestParts, Signable, SignatureHeaders, SignedHeader, SigningKeyCache, VerifyError, WithAdded,
+};
 use super::{authorization_fields, canonical_request_of, field, hmac_sha256, named_headers, sha256_hex};
 
 /// The algorithm name that opens the `Authorization` header.
@@ -27,16 +29,18 @@ pub fn canonical_request<S: AsRef<str>>(
     request: &impl Signable,
     signed: &[S],
 ) -> Result<String, VerifyError> {
-    let body_hash = sha256_hex(request.body());
-    let signed = named_headers(request, signed)?;
-    Ok(canonical_request_of(
+    Ok(canonical_request_over(request, &named_headers(request, signed)?, &sha256_hex(request.body())))
+}
+
+fn canonical_request_over(request: &impl Signable, signed: &[SignedHeader<'_>], body_hash: &str) -> String {
+    canonical_request_of(
         request.method(),
         request.path(),
         &request.canonical_query(),
-        &signed,
+        signed,
         false,
-        &body_hash,
-    ))
+        body_hash,
+    )
 }
 
 /// `ACS3-HMAC-SHA256\n` and the hashed canonical request.
@@ -85,14 +89,7 @@ pub fn signature_headers(
     }
     let with_added = WithAdded { request, added: &added };
     let signed = super::signed_headers(&with_added, must_sign);
-    let canonical = canonical_request_of(
-        request.method(),
-        request.path(),
-        &request.canonical_query(),
-        &signed,
-        false,
-        &body_hash,
-    );
+    let canonical = canonical_request_over(request, &signed, &body_hash);
     let signature = keys.sign_with_secret(secret, &string_to_sign_bytes(&canonical));
     let authorization = super::authorization(
         &[ALGORITHM, " Credential=", access_key_id, ",SignedHeaders="],
