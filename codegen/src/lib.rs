@@ -49,8 +49,9 @@ pub fn header(spec_file: &str, spec_text: &str) -> String {
 
 /// Runs every check on the text of one spec: it is read as YAML, its root and
 /// extensions are read into the model, and the model is handed out only when
-/// every rule holds. The error is the first extension that cannot be read, or
-/// else the first broken rule in document order.
+/// every rule holds. The error is the first misspelled key, else the first
+/// value openapiv3 or an extension cannot read, else the first broken rule in
+/// document order.
 pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
     if text.len() > MAX_SPEC_BYTES {
         // Located where the limit is crossed: the lines before it are the ones to look at.
@@ -69,6 +70,11 @@ pub fn check(file: &str, text: &str) -> Result<CheckedSpec, SpecError> {
     let document = read::parse_yaml(file, text)?;
     let mut problems = Problems::new(file, text);
     let protocol = rules::check_root(&document, &problems)?;
+    // A misspelled key is the likeliest reason openapiv3 cannot read the
+    // document (`responzes` leaves `responses` missing): it is reported first.
+    let mut misspelled = Problems::new(file, text);
+    rules::check_unknown_keys(&document, &mut misspelled);
+    misspelled.into_result()?;
     let spec = model::build(document, protocol, &problems)?;
     rules::check_spec(&spec, &mut problems);
     problems.into_result()?;

@@ -121,7 +121,7 @@ pub(crate) fn build(
     protocol: ApiProtocol,
     problems: &Problems,
 ) -> Result<CheckedSpec, SpecError> {
-    let openapi: openapiv3::OpenAPI = typed(&document, &SpecPath::root(), problems, "OpenAPI 3.0 document")?;
+    let openapi = crate::read::openapi_document(&document, problems)?;
     let mut operations = Vec::new();
     for (path_key, item) in entries(document.get("paths")) {
         for method in METHODS.into_iter().filter(|method| item.get(*method).is_some()) {

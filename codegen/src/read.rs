@@ -193,6 +193,199 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Reads the whole document as progenitor will. openapiv3 reads the
+/// extensions of every object through `#[serde(flatten)]`, which hides from
+/// serde_path_to_error where below `paths` or `components` a value is wrong:
+/// a `required: yes` three levels down would be reported at `paths`. So when
+/// the document cannot be read, its objects are read one at a time, and the
+/// innermost that fails on its own is reported, at the one value inside it
+/// that the message quotes when there is exactly one.
+pub(crate) fn openapi_document(
+    document: &Value,
+    problems: &Problems,
+) -> Result<openapiv3::OpenAPI, SpecError> {
+    let whole = match serde_path_to_error::deserialize(document) {
+        Ok(openapi) => return Ok(openapi),
+        Err(e) => (path_from_serde(e.path()), e.inner().to_string()),
+    };
+    let (path, message) = first_unreadable_object(document).unwrap_or(whole);
+    let path = quoted_value_within(document, path, &message);
+    Err(problems.error(&path, format!("not a valid OpenAPI 3.0 document: {message}")))
+}
+
+/// Where a piece failed to read, and serde's message.
+type Unreadable = (SpecPath, String);
+
+/// Reads `value` as a `T`, or says where inside it and why it cannot be.
+fn unreadable<T: serde::de::DeserializeOwned>(value: &Value, at: &SpecPath) -> Option<Unreadable> {
+    let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let mut path = at.clone();
+    path.0.extend(path_from_serde(e.path()).0);
+    Some((path, e.inner().to_string()))
+}
+
+/// [`unreadable`] for a value that may be a `$ref` instead. openapiv3 tries
+/// the two as an untagged enum, whose message would only say that neither
+/// matched, so the value is read as the one it claims to be.
+fn unreadable_or_ref<T: serde::de::DeserializeOwned>(value: &Value, at: &SpecPath) -> Option<Unreadable> {
+    if value.get("$ref").is_some() {
+        unreadable::<openapiv3::ReferenceOr<T>>(value, at)
+    } else {
+        unreadable::<T>(value, at)
+    }
+}
+
+/// The innermost object of `paths` and `components` that openapiv3 cannot
+/// read on its own, in the first of them that fails. Only an object that fails is searched
+/// further, so a spec is read about once more per level of its nesting.
+fn first_unreadable_object(document: &Value) -> Option<Unreadable> {
+    let root = SpecPath::root();
+    let path_items = entries(document.get("paths"))
+        .find_map(|(key, item)| unreadable_path_item(item, &root.key("paths").key(key.clone())));
+    path_items.or_else(|| {
+        let components = root.key("components");
+        let section = |name: &str| entries(document.get("components").and_then(|c| c.get(name)));
+        let at = |name: &str, key: &String| components.key(name).key(key.clone());
+        section("schemas")
+            .find_map(|(key, schema)| unreadable_schema(schema, &at("schemas", key)))
+            .or_else(|| {
+                section("parameters")
+                    .find_map(|(key, parameter)| unreadable_parameter(parameter, &at("parameters", key)))
+            })
+            .or_else(|| {
+                section("requestBodies")
+                    .find_map(|(key, body)| unreadable_body(body, &at("requestBodies", key)))
+            })
+            .or_else(|| {
+                section("responses")
+                    .find_map(|(key, response)| unreadable_response(response, &at("responses", key)))
+            })
+    })
+}
+
+/// `own`, the failure of an object read whole, narrowed to the first of
+/// its parts that fails alone; `None` when the object reads.
+fn narrowed(own: Option<Unreadable>, parts: impl FnOnce() -> Option<Unreadable>) -> Option<Unreadable> {
+    let own = own?;
+    parts().or(Some(own))
+}
+
+fn unreadable_path_item(item: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable_or_ref::<openapiv3::PathItem>(item, at), || {
+        items(item.get("parameters"))
+            .find_map(|(i, parameter)| unreadable_parameter(parameter, &at.key("parameters").index(i)))
+            .or_else(|| {
+                METHODS.iter().find_map(|method| unreadable_operation(item.get(*method)?, &at.key(*method)))
+            })
+    })
+}
+
+fn unreadable_operation(operation: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable::<openapiv3::Operation>(operation, at), || {
+        items(operation.get("parameters"))
+            .find_map(|(i, parameter)| unreadable_parameter(parameter, &at.key("parameters").index(i)))
+            .or_else(|| unreadable_body(operation.get("requestBody")?, &at.key("requestBody")))
+            .or_else(|| {
+                entries(operation.get("responses")).find_map(|(code, response)| {
+                    unreadable_response(response, &at.key("responses").key(code.clone()))
+                })
+            })
+    })
+}
+
+fn unreadable_parameter(parameter: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable_or_ref::<openapiv3::Parameter>(parameter, at), || {
+        let schema = parameter.get("schema");
+        schema
+            .and_then(|schema| unreadable_schema(schema, &at.key("schema")))
+            .or_else(|| unreadable_content(parameter, at))
+    })
+}
+
+fn unreadable_body(body: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable_or_ref::<openapiv3::RequestBody>(body, at), || unreadable_content(body, at))
+}
+
+fn unreadable_response(response: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable_or_ref::<openapiv3::Response>(response, at), || unreadable_content(response, at))
+}
+
+/// The media types under `owner`'s `content`, and their schemas.
+fn unreadable_content(owner: &Value, at: &SpecPath) -> Option<Unreadable> {
+    entries(owner.get("content")).find_map(|(media, body)| {
+        let at = at.key("content").key(media.clone());
+        narrowed(unreadable::<openapiv3::MediaType>(body, &at), || {
+            unreadable_schema(body.get("schema")?, &at.key("schema"))
+        })
+    })
+}
+
+fn unreadable_schema(schema: &Value, at: &SpecPath) -> Option<Unreadable> {
+    narrowed(unreadable_or_ref::<openapiv3::Schema>(schema, at), || {
+        let properties = entries(schema.get("properties")).find_map(|(name, property)| {
+            unreadable_schema(property, &at.key("properties").key(name.clone()))
+        });
+        let single = || {
+            ["items", "not", "additionalProperties"].into_iter().find_map(|key| {
+                let inner = schema.get(key).filter(|inner| inner.is_object())?;
+                unreadable_schema(inner, &at.key(key))
+            })
+        };
+        let lists = || {
+            ["allOf", "oneOf", "anyOf"].into_iter().find_map(|key| {
+                items(schema.get(key)).find_map(|(i, inner)| unreadable_schema(inner, &at.key(key).index(i)))
+            })
+        };
+        properties.or_else(single).or_else(lists)
+    })
+}
+
+/// `at`, or the one scalar below it that `message` quotes as serde quotes
+/// values (`string "yes"`, `` integer `7` ``, `` unknown variant `bogus` ``):
+/// the value to correct, when no other value there reads the same.
+fn quoted_value_within(document: &Value, at: SpecPath, message: &str) -> SpecPath {
+    fn quoted(value: &Value, message: &str) -> bool {
+        match value {
+            Value::String(text) => {
+                message.contains(&format!("string {text:?}")) || message.contains(&format!("`{text}`"))
+            }
+            Value::Number(number) if number.is_f64() => {
+                message.contains(&format!("floating point `{number}`"))
+            }
+            Value::Number(number) => message.contains(&format!("integer `{number}`")),
+            Value::Bool(flag) => message.contains(&format!("boolean `{flag}`")),
+            _ => false,
+        }
+    }
+    fn collect(value: &Value, at: &SpecPath, message: &str, found: &mut Vec<SpecPath>) {
+        match value {
+            Value::Object(map) => {
+                map.iter().for_each(|(key, inner)| collect(inner, &at.key(key.clone()), message, found))
+            }
+            Value::Array(list) => {
+                list.iter().enumerate().for_each(|(i, inner)| collect(inner, &at.index(i), message, found))
+            }
+            scalar if quoted(scalar, message) => found.push(at.clone()),
+            _ => {}
+        }
+    }
+    let Some(value) = value_at(document, &at) else { return at };
+    let mut found = Vec::new();
+    collect(value, &at, message, &mut found);
+    match <[SpecPath; 1]>::try_from(found) {
+        Ok([only]) => only,
+        Err(_) => at,
+    }
+}
+
+/// The value at `path`, if the document has one there.
+fn value_at<'v>(document: &'v Value, path: &SpecPath) -> Option<&'v Value> {
+    path.0.iter().try_fold(document, |value, segment| match segment {
+        Segment::Key(key) => value.get(key.as_str()),
+        Segment::Index(index) => value.get(*index),
+    })
+}
+
 /// The entries of a mapping; nothing when the value is absent or not a mapping.
 pub(crate) fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
     value.and_then(Value::as_object).into_iter().flatten()

@@ -136,7 +136,6 @@ pub(crate) fn check_root(document: &Value, problems: &Problems) -> Result<ApiPro
 pub(crate) fn check_spec(spec: &CheckedSpec, problems: &mut Problems) {
     let document = &spec.document;
     check_protocol(&spec.protocol, document, problems);
-    check_unknown_keys(document, problems);
     check_refs(document, document, &SpecPath::root(), problems);
     crate::names::check_names(document, problems);
     check_schemas(document, problems);
@@ -185,8 +184,15 @@ fn check_protocol(protocol: &ApiProtocol, document: &Value, problems: &mut Probl
     }
 }
 
+/// The message for an unknown key: the known key it differs from in case
+/// or by at most two letters, when there is one.
 fn suggest(key: &str, known: &[&str]) -> String {
-    match known.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+    let near = |k: &&&str| {
+        let distance = strsim::damerau_levenshtein(&key.to_ascii_lowercase(), &k.to_ascii_lowercase());
+        distance <= 2 && distance < key.len() / 2
+    };
+    let case_only = known.iter().find(|k| k.eq_ignore_ascii_case(key));
+    match case_only.or_else(|| known.iter().find(near)) {
         Some(k) => format!("unknown key `{key}` (did you mean `{k}`?)"),
         None => format!("unknown key `{key}`; extensions must start with `x-`"),
     }
@@ -204,7 +210,7 @@ fn unknown_keys(value: &Value, path: &SpecPath, known: &[&str], problems: &mut P
 
 /// openapiv3 drops keys it does not know, so a misspelled `operationID` would
 /// silently produce an operation without an id; catch such keys here.
-fn check_unknown_keys(document: &Value, problems: &mut Problems) {
+pub(crate) fn check_unknown_keys(document: &Value, problems: &mut Problems) {
     let root = SpecPath::root();
     unknown_keys(document, &root, ROOT_KEYS, problems);
     for (path_key, item) in entries(document.get("paths")) {

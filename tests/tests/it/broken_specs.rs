@@ -509,6 +509,51 @@ const CASES: &[Case] = &[
         line: "$ref",
     },
     Case {
+        name: "a required flag that is not a boolean",
+        base: RPC,
+        find: "          required: true\n",
+        replace: "          required: yes please\n",
+        path: r#"paths["/GetTaskStatus"].post.parameters[0].required"#,
+        message: "expected a boolean",
+        line: "required: yes please",
+    },
+    Case {
+        name: "a parameter in no place OpenAPI knows",
+        base: RPC,
+        find: "          in: query\n",
+        replace: "          in: bogus\n",
+        path: r#"paths["/GetTaskStatus"].post.parameters[0].in"#,
+        message: "unknown variant `bogus`",
+        line: "in: bogus",
+    },
+    Case {
+        name: "a misspelled responses key",
+        base: RPC,
+        find: "      responses:\n",
+        replace: "      responzes:\n",
+        path: r#"paths["/GetTaskStatus"].post.responzes"#,
+        message: "unknown key `responzes` (did you mean `responses`?)",
+        line: "responzes:",
+    },
+    Case {
+        name: "a response description that is a list",
+        base: RPC,
+        find: "        \"200\":\n          description: The task.\n",
+        replace: "        \"200\":\n          description: [The, task]\n",
+        path: r#"paths["/GetTaskStatus"].post.responses["200"].description"#,
+        message: "invalid type: sequence, expected a string",
+        line: "description: [The, task]",
+    },
+    Case {
+        name: "a property's maximum length that is not a number",
+        base: RPC,
+        find: "          type: string\n          description: The status.\n",
+        replace: "          type: string\n          maxLength: many\n          description: The status.\n",
+        path: "components.schemas.Task.properties.Status.maxLength",
+        message: "invalid type: string \"many\", expected usize",
+        line: "maxLength: many",
+    },
+    Case {
         name: "a rate limit of nothing",
         base: RPC,
         find: "      x-cloudjobs-action: GetTaskStatus\n",
@@ -522,6 +567,23 @@ const CASES: &[Case] = &[
 fn broken(case: &Case) -> String {
     assert!(case.base.contains(case.find), "{}: the base spec lacks {:?}", case.name, case.find);
     case.base.replacen(case.find, case.replace, 1)
+}
+
+/// The README shows what a misspelled `$ref` in the CloudSSO spec looks like;
+/// the example must stay what the generator says, line number included.
+#[test]
+fn the_readme_shows_the_error_the_generator_gives() {
+    let root = cloudjobs_tests::workspace_root();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let shown = readme
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("error: specs/alibaba-cloudsso.yaml:"))
+        .expect("the README shows a spec error for alibaba-cloudsso");
+    let spec = fs::read_to_string(root.join("specs/alibaba-cloudsso.yaml")).unwrap();
+    let misspelled = spec.replacen("schemas/GetTaskStatusResponse\"", "schemas/GetTaskStatusResponze\"", 1);
+    assert_ne!(misspelled, spec, "the spec no longer names GetTaskStatusResponse");
+    let error = cloudjobs_codegen::generate("specs/alibaba-cloudsso.yaml", &misspelled).unwrap_err();
+    assert_eq!(error.to_string(), format!("specs/alibaba-cloudsso.yaml:{shown}"));
 }
 
 #[test]
