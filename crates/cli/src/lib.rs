@@ -470,9 +470,10 @@ async fn serve_mock(
             .map_err(|e| CloudError::configuration(format!("cannot read jobs file {path}: {e}")))?;
         config.scripts = cloudjobs_mock::JobScripts::from_json(&text).map_err(CloudError::configuration)?;
     }
+    let port = config.port;
     let emulator = cloudjobs_mock::Emulator::start(config)
         .await
-        .map_err(|e| CloudError::configuration(format!("cannot listen on 127.0.0.1: {e}")))?;
+        .map_err(|e| CloudError::configuration(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     let (id, secret, url) = (emulator.key_id().to_owned(), emulator.secret().to_owned(), emulator.base_url());
     let exports: Vec<String> = cloudjobs_core::vendor::rules(cloudjobs_core::Vendor::Alibaba)
         .environment_for(&id, &secret)
@@ -913,7 +914,8 @@ async fn list(
 const MESSAGE_LIMIT: usize = 2000;
 
 /// Text from a server made safe to print: control characters (terminal
-/// escape sequences among them) are shown escaped, and it is cut at
+/// escape sequences and line breaks among them) are shown escaped, so that
+/// an error is one line that no server can add lines to, and it is cut at
 /// 2,000 characters (`MESSAGE_LIMIT`).
 pub fn for_terminal(text: &str) -> String {
     let mut shown = String::new();
@@ -922,7 +924,7 @@ pub fn for_terminal(text: &str) -> String {
             shown.push_str(&format!("… ({} characters in all)", text.chars().count()));
             break;
         }
-        if c.is_control() && c != '\n' {
+        if c.is_control() {
             shown.extend(c.escape_default());
         } else {
             shown.push(c);

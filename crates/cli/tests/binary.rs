@@ -80,6 +80,10 @@ fn the_readme_lifecycle_tour_runs_as_written() {
         .unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "the tour failed:\n{stderr}");
+    // Run in a checkout, the tour must not leave files in it.
+    let left: Vec<_> =
+        std::fs::read_dir(scratch.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "the tour left {left:?} behind");
     // One job per vendor's start, each followed to its succeeded word, in
     // the JSON lines --wait writes when stderr is not a terminal.
     let succeeded: Vec<String> = stderr
@@ -230,10 +234,25 @@ fn the_emulator_logs_why_it_refuses() {
     assert_eq!(refused.status.code(), Some(3));
     mock.kill().unwrap();
     let log = String::from_utf8_lossy(&mock.wait_with_output().unwrap().stderr).into_owned();
-    assert!(
-        log.lines().any(|l| l.contains("POST / GetTaskStatus -> 400 refused: SignatureDoesNotMatch")),
-        "one line per request with the reason:\n{log}"
-    );
+    // The reason quotes the string to sign, which has a line break: it is
+    // escaped, so that the log and the command's error stay one line each.
+    let line = log.lines().find(|l| l.contains("POST / GetTaskStatus -> 400 refused: SignatureDoesNotMatch"));
+    let line = line.unwrap_or_else(|| panic!("one line per request with the reason:\n{log}"));
+    assert!(line.contains("ACS3-HMAC-SHA256\\n"), "the whole reason on the line: {line}");
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("ACS3-HMAC-SHA256\\n") && error.lines().count() == 1, "{error}");
+}
+
+#[test]
+fn an_emulator_on_a_taken_port_names_the_port() {
+    let (mut first, url) = start_mock("k", "s");
+    let port = url.rsplit(':').next().unwrap().trim_end_matches('/').to_owned();
+    let second = Command::new(BINARY).args(["mock", "--port", &port]).output().unwrap();
+    first.kill().unwrap();
+    let _ = first.wait();
+    assert_eq!(second.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&second.stderr);
+    assert!(error.contains(&format!("cannot listen on 127.0.0.1:{port}: ")), "{error}");
 }
 
 /// Runs `args` with stderr on a pseudo-terminal, and returns what the

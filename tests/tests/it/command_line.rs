@@ -275,15 +275,18 @@ async fn hostile_answers_end_cleanly() {
             .await;
     assert_eq!(far.code, cloudjobs_cli::EXIT_DEADLINE, "{}", far.stderr);
 
-    // Escape sequences and a huge message from the server are printed escaped and cut.
+    // Escape sequences, a line of its own and a huge message from the server
+    // are printed escaped, on the one line of the error, and cut.
     let noisy = MockServer::start().await;
-    let message = format!("\u{1b}[2J\u{1b}]0;owned\u{7}{}", "x".repeat(100_000));
+    let message = format!("\u{1b}[2J\u{1b}]0;owned\u{7}\nerror: forged{}", "x".repeat(100_000));
     let body = json!({"Code": "Denied\u{1b}[31m", "Message": message, "RequestId": "r"});
     Mock::given(any()).respond_with(ResponseTemplate::new(403).set_body_json(body)).mount(&noisy).await;
     let shown = run_async(task_status(&noisy.uri(), &[]), alibaba()).await;
     assert_eq!(shown.code, cloudjobs_cli::EXIT_VENDOR);
     assert!(!shown.stderr.contains('\u{1b}') && !shown.stderr.contains('\u{7}'), "{:?}", &shown.stderr[..80]);
     assert!(shown.stderr.contains("\\u{1b}[31m"), "{:?}", &shown.stderr[..80]);
+    assert_eq!(shown.stderr.lines().count(), 1, "{:?}", &shown.stderr[..80]);
+    assert!(shown.stderr.contains("\\nerror: forged"), "{:?}", &shown.stderr[..80]);
     assert!(shown.stderr.len() < 2_200, "bounded: {} bytes", shown.stderr.len());
 
     // A redirect is not followed: the signed request goes nowhere else.
