@@ -652,12 +652,23 @@ fn argument(param: &cloudjobs_core::Param, matches: &ArgMatches) -> Option<Strin
     match values.as_slice() {
         [one] if one.trim_start().starts_with('[') => Some((*one).clone()),
         many => {
-            Some(serde_json::Value::from(many.iter().map(|v| v.as_str()).collect::<Vec<_>>()).to_string())
+            Some(serde_json::Value::from(many.iter().map(|v| element(v)).collect::<Vec<_>>()).to_string())
         }
     }
 }
 
-/// Prints an answer on stdout, noting an unfinished job on stderr.
+/// One element of an array flag: a JSON object as the object it is (an
+/// array of objects can be given one object per flag), anything else as text.
+fn element(text: &str) -> serde_json::Value {
+    match serde_json::from_str(text) {
+        Ok(object @ serde_json::Value::Object(_)) => object,
+        _ => serde_json::Value::from(text),
+    }
+}
+
+/// Prints an answer on stdout, noting an unfinished job on stderr. A 202
+/// without a body (Oracle's start) is printed as `{"status": 202,
+/// "location": URL}`, so that a script reads the job's address on stdout.
 fn print_answer(
     printer: &Printer,
     output: &cloudjobs_core::CallOutput,
@@ -668,6 +679,10 @@ fn print_answer(
     if output.status == 202 {
         let location = output.location.as_deref().unwrap_or("(no Location header)");
         let _ = writeln!(stderr, "the job is still running (HTTP 202); poll {location}");
+        if output.body.is_null() {
+            let accepted = serde_json::json!({"status": 202, "location": output.location});
+            return printer.print(&accepted, None, stdout).map_err(Failure::from);
+        }
     }
     printer.print(&output.body, raw, stdout).map_err(Failure::from)
 }
@@ -699,8 +714,9 @@ fn printer(
 }
 
 /// Makes the call the command line asks for and prints each answer: one, or
-/// with `--wait` on a start operation the start answer and then the final
-/// answer of every job it started, in order.
+/// with `--wait` on a start operation the start answer (unless `--query`
+/// picks from the final answers) and then the final answer of every job it
+/// started, in order.
 async fn call(
     matches: &ArgMatches,
     env: &Environment<'_>,
@@ -800,8 +816,12 @@ async fn call(
             let started = generated::call(api, config.clone(), operation.operation_id, &args)
                 .await
                 .map_err(|e| timeouts.failure(e))?;
-            print_answer(&printer, &started, raw_of(&printer).as_deref(), stdout, stderr)?;
-            let _ = stdout.flush();
+            // A query is written for the answer waited for: the start answer,
+            // which it would only turn into `null`, is then not printed.
+            if printer.query.is_none() {
+                print_answer(&printer, &started, raw_of(&printer).as_deref(), stdout, stderr)?;
+                let _ = stdout.flush();
+            }
             // Each job's final answer as it came, taken when the waiter sees it end.
             let mut finals_raw = Vec::new();
             let mut watcher = Watcher::new(mode, env.interactive, stderr);

@@ -194,6 +194,63 @@ async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes(
     }
 }
 
+/// What a script reads on stdout: an array of objects given one object per
+/// flag, Oracle's 202 (which has no body) as the job's address, and with
+/// `--wait` a `--query` applied to the final answer only.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_prints_what_a_script_reads() {
+    let emulator = start_emulator().await;
+    let url = emulator.base_url();
+    let tencent = credential_env("tencent-organization", emulator.key_id(), emulator.secret());
+    let assignment = r#"{"RoleConfigurationId": "rc-1", "TargetType": "MemberUin", "TargetUin": 1001, "PrincipalType": "User", "PrincipalId": "u-1"}"#;
+    let line: Vec<String> = [
+        "tencent-organization",
+        "create-role-assignment",
+        "--zone-id",
+        "z-1",
+        "--role-assignment-info",
+        assignment,
+    ]
+    .into_iter()
+    .chain(["--endpoint", &url])
+    .map(str::to_owned)
+    .collect();
+    let vars = tencent.clone();
+    let one_object = tokio::task::spawn_blocking(move || run(&line, &vars)).await.unwrap();
+    assert_eq!(one_object.code, 0, "{}", one_object.stderr);
+    let sent = emulator
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.parts.header("x-tc-action") == Some("CreateRoleAssignment"));
+    let body: Value = serde_json::from_slice(&sent.expect("the start was sent").parts.body).unwrap();
+    let expected: Value = serde_json::from_str(assignment).unwrap();
+    assert_eq!(body["RoleAssignmentInfo"], Value::Array(vec![expected]), "{body}");
+
+    let oracle = credential_env("oracle-primavera-admin", emulator.key_id(), emulator.secret());
+    let scratch = tempfile::tempdir().unwrap();
+    let operation = protocol("oracle-primavera-admin").operation("CreateOrModifyUsers").unwrap();
+    let args = example_args("oracle-primavera-admin", operation.operation_id);
+    let line = command_line("oracle-primavera-admin", operation, &args, &url, &scratch);
+    let started = tokio::task::spawn_blocking(move || run(&line, &oracle)).await.unwrap();
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    let printed = documents(&started.stdout);
+    assert_eq!(printed.len(), 1, "{}", started.stdout);
+    assert_eq!(printed[0]["status"], 202, "{}", started.stdout);
+    let location = printed[0]["location"].as_str().unwrap_or_default();
+    assert!(location.starts_with(&url) && location.contains("/status/"), "{}", started.stdout);
+
+    let eiam = credential_env("alibaba-eiam", emulator.key_id(), emulator.secret());
+    let mut args = example_args("alibaba-eiam", "RunSynchronizationJob");
+    args.insert("TargetId".to_owned(), "partial-1".to_owned());
+    let operation = protocol("alibaba-eiam").operation("RunSynchronizationJob").unwrap();
+    let mut line = command_line("alibaba-eiam", operation, &args, &url, &scratch);
+    line.extend(["--wait", "--timeout", "60s", "--query", "SynchronizationJob.Status"].map(str::to_owned));
+    let waited = tokio::task::spawn_blocking(move || run(&line, &eiam)).await.unwrap();
+    assert_eq!(waited.code, cloudjobs_cli::EXIT_PARTIAL, "{}", waited.stderr);
+    assert_eq!(documents(&waited.stdout), vec![Value::from("partial_success")], "{}", waited.stdout);
+}
+
 /// Short delays between polls, for the typed waiters.
 fn quick_wait() -> cloudjobs_core::waiter::WaitOptions {
     cloudjobs_core::waiter::WaitOptions {
