@@ -389,6 +389,14 @@ fn show_config(matches: &ArgMatches, env: &Environment<'_>, stdout: &mut dyn Wri
                     describe(&settings.credentials.value),
                     settings.credentials.from
                 );
+                // What every call would be refused for before it is sent (Huawei's account id).
+                let refusal = generated::APIS
+                    .iter()
+                    .filter(|(_, p)| p.vendor == vendor)
+                    .find_map(|(_, p)| rules.check_credentials(p, &settings.credentials.value).err());
+                if let Some(refusal) = refusal {
+                    let _ = writeln!(stdout, "  unusable     {}", refusal.message());
+                }
             }
             Err(error) => {
                 let _ = writeln!(stdout, "  credentials  none: {}", error.message());

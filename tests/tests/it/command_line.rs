@@ -196,6 +196,16 @@ async fn profiles_of_the_vendors_clis_give_keys_region_and_output() {
     assert!(shown.stdout.contains("(from ~/.tccli/dev.credential)"), "{}", shown.stdout);
     assert!(shown.stdout.contains("ap-singapore  (from ~/.tccli/dev.configure)"), "{}", shown.stdout);
     assert!(!shown.stdout.contains(emulator.secret()), "{}", shown.stdout);
+    assert!(!shown.stdout.contains("unusable"), "{}", shown.stdout);
+    // Credentials that every call would refuse are shown as such.
+    let keys_only: BTreeMap<String, String> =
+        [("HUAWEICLOUD_SDK_AK", "hwak-123456"), ("HUAWEICLOUD_SDK_SK", "hwsk-secret")]
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .into();
+    let shown = run_at_home(&strings(&["config", "show"]), &keys_only, Some(home.path()));
+    let huawei = shown.stdout.split("\nHuawei").nth(1).unwrap_or_else(|| panic!("{}", shown.stdout));
+    assert!(huawei.contains("unusable     Huawei Cloud's global service"), "{}", shown.stdout);
+    assert!(huawei.contains("HUAWEICLOUD_SDK_DOMAIN_ID"), "{}", shown.stdout);
     let args = strings(&[
         "tencent-organization",
         "get-provisioning-task-status",
