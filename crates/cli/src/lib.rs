@@ -104,7 +104,13 @@ fn shell_word(value: &str) -> String {
 /// and how the call is retried.
 fn leaf_help(api: &str, protocol: &Protocol, operation: &cloudjobs_core::Operation, retries: &str) -> String {
     let mut example = format!("  cloudjobs {api} {}", operation.command);
-    for param in operation.params.iter().filter(|p| p.required) {
+    // The required flags, and the optional arrays and objects the spec shows
+    // (such as Tencent's list of role assignments): their shape is the
+    // hardest thing to guess from a flag's name.
+    let structured = |p: &&cloudjobs_core::Param| {
+        matches!(p.kind, ParamKind::Array | ParamKind::Object) && p.example.is_some()
+    };
+    for param in operation.params.iter().filter(|p| p.required || structured(p)) {
         let value = param.example.unwrap_or("VALUE");
         example.push_str(&format!(" --{} {}", param.flag, shell_word(value)));
     }

@@ -301,6 +301,9 @@ fn help_says_how_each_operation_is_retried() {
             assert!(text.contains(expected), "{api} {}: {text}", operation.command);
         }
     }
+    // The example shows the shape of an optional list of objects.
+    let text = help("tencent-organization", "create-role-assignment");
+    assert!(text.contains("--role-assignment-info '[{\"RoleConfigurationId\":"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
