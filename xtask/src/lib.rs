@@ -70,7 +70,14 @@ impl fmt::Display for RegenError {
             Self::Io(path, e) => write!(f, "{}: {e}", path.display()),
             Self::Spec(e) => write!(f, "{e}"),
             Self::UnknownApi(name, known) => {
-                write!(f, "no spec named `{name}` (specs/{name}.yaml); known: {}", known.join(", "))
+                write!(f, "no spec named `{name}` (specs/{name}.yaml); known: {}", known.join(", "))?;
+                if name.contains('/') || name.ends_with(".yaml") {
+                    write!(
+                        f,
+                        "; give an API's name, or check a spec file anywhere with `cargo xtask lint FILE`"
+                    )?;
+                }
+                Ok(())
             }
             Self::MissingCliDependency(name) => write!(
                 f,
@@ -298,6 +305,18 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     let temporary = PathBuf::from(temporary);
     fs::write(&temporary, text)?;
     fs::rename(&temporary, path)
+}
+
+/// Every check and convention broken by the spec files `files`, wherever
+/// they are: a draft is checked before it moves into `specs/`. Each error
+/// names its file as given.
+pub fn lint_files(files: &[PathBuf]) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenError> {
+    let mut found = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(file).map_err(|e| RegenError::Io(file.clone(), e))?;
+        found.extend(cloudjobs_codegen::lint(&file.to_string_lossy(), &text));
+    }
+    Ok(found)
 }
 
 /// Every convention broken by any spec under `root`, as located errors.

@@ -33,8 +33,12 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
-    /// Check every spec against the project's conventions.
-    Lint,
+    /// Check every spec against the project's conventions, or only the
+    /// spec files given, wherever they are (a draft before it joins specs/).
+    Lint {
+        /// Spec files to check instead of every spec under specs/.
+        files: Vec<std::path::PathBuf>,
+    },
     /// State the version each client crate needs since its last release (tag
     /// cloudjobs-NAME-vX.Y.Z) from its graded spec diff, and fill the
     /// Unreleased section of its CHANGELOG.md.
@@ -79,7 +83,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Regen { names, check } => regen(&root, &names, check),
         Command::Diff { base, format, fail_on } => diff(&root, base, format, fail_on),
-        Command::Lint => lint(&root),
+        Command::Lint { files } => lint(&root, &files),
         Command::Release { names, check } => release(&root, &names, check),
         Command::BenchBuild { rounds } => bench_build(&root, usize::from(rounds)),
     }
@@ -182,14 +186,16 @@ fn release(root: &std::path::Path, names: &[String], check: bool) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn lint(root: &std::path::Path) -> ExitCode {
-    match xtask::lint_all(root) {
+fn lint(root: &std::path::Path, files: &[std::path::PathBuf]) -> ExitCode {
+    let found = if files.is_empty() { xtask::lint_all(root) } else { xtask::lint_files(files) };
+    match found {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
         Ok(found) if found.is_empty() => {
-            eprintln!("every spec keeps the conventions");
+            let which = if files.is_empty() { "every spec keeps" } else { "the files keep" };
+            eprintln!("{which} the conventions");
             ExitCode::SUCCESS
         }
         Ok(found) => {

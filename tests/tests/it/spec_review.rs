@@ -271,6 +271,21 @@ fn every_spec_keeps_the_conventions() {
 }
 
 #[test]
+fn a_spec_file_outside_specs_is_checked_and_named_as_given() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(workspace_root().join("specs/alibaba-cloudsso.yaml")).unwrap();
+    let draft = scratch.path().join("draft.yaml");
+    std::fs::write(&draft, &spec).unwrap();
+    assert!(xtask::lint_files(std::slice::from_ref(&draft)).unwrap().is_empty());
+    std::fs::write(&draft, spec.replacen("required: true", "required: maybe", 1)).unwrap();
+    let found = xtask::lint_files(std::slice::from_ref(&draft)).unwrap();
+    let shown = found.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+    assert_eq!(found.len(), 1, "{shown:?}");
+    assert!(shown[0].starts_with(&format!("{}:", draft.display())), "{shown:?}");
+    assert!(shown[0].contains(".required: not a valid OpenAPI 3.0 document"), "{shown:?}");
+}
+
+#[test]
 fn each_lint_rule_fails_with_a_location() {
     let base = base();
     let cases: &[(&str, &str, &str, &str, &str)] = &[
