@@ -18,6 +18,10 @@ use crate::{CloudError, ErrorKind, Operation, Protocol};
 /// sent, when it presents an error sent with HTTP 200 (Tencent) as a 400 for decoding.
 pub const ORIGINAL_STATUS_HEADER: &str = "x-cloudjobs-original-status";
 
+/// The response header in which the runtime keeps, escaped, the first 200
+/// characters of an error answer in no shape of the vendor's, for the error's message.
+pub(crate) const BODY_START_HEADER: &str = "x-cloudjobs-body-start";
+
 /// How long the server asked the client to wait: `Retry-After` (seconds) or
 /// a vendor's own hint (see each vendor's `retry_hint`).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -295,6 +299,13 @@ pub fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// The status the server sent: the one the answer carries, unless the
+/// client handed it on under another ([`ORIGINAL_STATUS_HEADER`]).
+fn sent_status(headers: &HeaderMap, status: reqwest::StatusCode) -> u16 {
+    let original = headers.get(ORIGINAL_STATUS_HEADER).and_then(|v| v.to_str().ok());
+    original.and_then(|s| s.parse().ok()).unwrap_or(status.as_u16())
+}
+
 /// The first `limit` characters of a body, for messages about bodies we could not read.
 fn excerpt(body: &[u8], limit: usize) -> String {
     let text = String::from_utf8_lossy(body);
@@ -328,12 +339,7 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
             .with_source(e),
             P::ErrorResponse(response) => {
                 let retry_after = retry_after(response.headers());
-                let status = response
-                    .headers()
-                    .get(ORIGINAL_STATUS_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(response.status().as_u16());
+                let status = sent_status(response.headers(), response.status());
                 let header_id = request_id_from_headers(response.headers()).map(str::to_owned);
                 let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
                 let fields = read_any_error(&body);
@@ -349,13 +355,21 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for CloudError {
             }
             P::UnexpectedResponse(response) => {
                 let retry_after = retry_after(response.headers());
-                let status = response.status();
+                let status = sent_status(response.headers(), response.status());
+                let shown =
+                    reqwest::StatusCode::from_u16(status).map_or(status.to_string(), |s| s.to_string());
                 let request_id = request_id_from_headers(response.headers()).map(str::to_owned);
-                if status.is_success() {
-                    Self::new(ErrorKind::InvalidResponse, format!("undocumented success status {status}"))
+                if (200..300).contains(&status) {
+                    Self::new(ErrorKind::InvalidResponse, format!("undocumented success status {shown}"))
                 } else {
-                    let message = format!("HTTP {status} with an undocumented body");
-                    Self { retry_after, ..Self::vendor(status.as_u16(), None, message, request_id) }
+                    let start = response.headers().get(BODY_START_HEADER).and_then(|v| v.to_str().ok());
+                    let message = match start {
+                        Some(start) if !start.is_empty() => {
+                            format!("HTTP {shown} with an undocumented body, which begins \"{start}\"")
+                        }
+                        _ => format!("HTTP {shown} with an undocumented body"),
+                    };
+                    Self { retry_after, ..Self::vendor(status, None, message, request_id) }
                 }
             }
         }

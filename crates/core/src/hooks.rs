@@ -521,11 +521,39 @@ fn observe(
 /// The answer as the generated code decodes it: as it came, unless the
 /// vendor's shape differs from the spec's ([`VendorRules::present`](crate::vendor::VendorRules::present)).
 fn present(protocol: &Protocol, answer: &Buffered) -> reqwest::Response {
-    match vendor::rules(protocol.error_envelope).present(answer.status, &answer.body) {
-        Some(presented) => answer.rebuild(presented.status, presented.body, presented.original_status),
-        None => answer.rebuild(answer.status, answer.body.to_vec(), None),
+    let rules = vendor::rules(protocol.error_envelope);
+    if let Some(presented) = rules.present(answer.status, &answer.body) {
+        return answer.rebuild(presented.status, presented.body, presented.original_status);
     }
+    // An error answer in no shape of the vendor's (a gateway's HTML 502, an
+    // empty 503) would fail to decode as the spec's error type, and the error
+    // the generated code then returns keeps neither status nor headers. Handed
+    // on under a status no spec documents, it becomes an unexpected response,
+    // which keeps both, with the status the server sent beside them.
+    let without_code = || {
+        let body = serde_json::from_slice(&answer.body).unwrap_or(serde_json::Value::Null);
+        rules.read_error(&body).and_then(|fields| fields.code).is_none()
+    };
+    if answer.status >= 400 && rules.documents_error_bodies() && without_code() {
+        let mut presented = answer.rebuild(UNDOCUMENTED_STATUS, answer.body.to_vec(), Some(answer.status));
+        // The error is made without reading the body again: its start, which
+        // says what answered, travels escaped in a header.
+        let text = String::from_utf8_lossy(&answer.body);
+        let start: String = text.chars().take(200).flat_map(char::escape_default).collect();
+        if let Ok(value) = HeaderValue::try_from(start) {
+            presented.headers_mut().insert(crate::answer::BODY_START_HEADER, value);
+        }
+        return presented;
+    }
+    answer.rebuild(answer.status, answer.body.to_vec(), None)
 }
+
+/// The status under which an error answer in no shape of the vendor's is
+/// handed to the generated code: valid for the HTTP types, and outside every
+/// range a spec documents, so that it reaches the caller as
+/// `UnexpectedResponse` with its headers. The real status travels in
+/// [`ORIGINAL_STATUS_HEADER`].
+const UNDOCUMENTED_STATUS: u16 = 999;
 
 #[cfg(all(test, feature = "alibaba"))]
 mod tests {

@@ -118,6 +118,61 @@ async fn malformed_answers_are_typed_errors() {
     }
 }
 
+/// Error answers in no shape of the vendor's, as gateways and proxies send
+/// them, keep their status, so that they are retried, reported as possibly
+/// applied and waited through like the vendor's own server errors.
+#[tokio::test]
+async fn error_answers_in_no_vendor_shape_keep_their_status() {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, ResponseTemplate};
+    let answers: [(u16, &'static [u8], bool); 5] = [
+        (502, b"<html><title>502 Bad Gateway</title></html>", true),
+        (503, b"", true),
+        (429, b"<html>slow down</html>", true),
+        (403, b"{\"error\": \"denied\"}", false),
+        (500, b"{}", true),
+    ];
+    let once = cloudjobs_core::RetryPolicy { max_attempts: 1, ..Default::default() };
+    for api in crate::support::apis() {
+        for (status, body, retryable) in answers {
+            let server = MockServer::start().await;
+            let answer = ResponseTemplate::new(status)
+                .set_body_raw(body, "text/html")
+                .insert_header("retry-after", "1");
+            Mock::given(any()).respond_with(answer).mount(&server).await;
+            let config =
+                ClientConfig::new().credentials(keys(api)).endpoint(server.uri()).retry(once.clone());
+            let operation = crate::support::protocol(api).operations[0].operation_id;
+            let error =
+                cloudjobs_cli::generated::call(api, config, operation, &sample_args(api)).await.unwrap_err();
+            let shown = format!("{api} answered {status} {:?}: {error}", String::from_utf8_lossy(body));
+            assert_eq!(
+                (error.kind(), error.status(), error.code()),
+                (ErrorKind::Vendor, Some(status), None),
+                "{shown}"
+            );
+            assert_eq!(error.is_retryable(), retryable, "{shown}");
+            assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(1)), "{shown}");
+            // Where the spec documents an error body, the message quotes what came instead.
+            if status == 502 && api != "oracle-primavera-admin" {
+                assert!(error.message().contains("which begins \"<html><title>502 Bad Gateway"), "{shown}");
+            }
+        }
+    }
+    // A start answered so may have been applied, and the message says so.
+    let server = MockServer::start().await;
+    let gateway = ResponseTemplate::new(502).set_body_raw(&b"<html>bad gateway</html>"[..], "text/html");
+    Mock::given(any()).respond_with(gateway).mount(&server).await;
+    let config = ClientConfig::new().credentials(keys("alibaba-cloudsso")).endpoint(server.uri());
+    let args = crate::support::example_args("alibaba-cloudsso", "CreateAccessAssignment");
+    let error = cloudjobs_cli::generated::call("alibaba-cloudsso", config, "CreateAccessAssignment", &args)
+        .await
+        .unwrap_err();
+    assert!(error.may_have_been_applied(), "{error}");
+    assert!(error.to_string().contains("may have been applied"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "a start is sent once");
+}
+
 #[tokio::test]
 async fn transport_failures_are_typed_and_retryable() {
     // Bind and drop a listener to get a port nothing listens on.

@@ -198,6 +198,29 @@ async fn the_deadline_reports_the_last_state_seen() {
     }
 }
 
+/// A gateway's HTML 502, which is in no shape of the vendor's, is waited
+/// through like the vendor's own server errors: the next poll finds the job done.
+#[tokio::test]
+async fn a_gateways_html_error_is_waited_through() {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let api = "alibaba-cloudsso";
+    let server = MockServer::start().await;
+    let gateway = ResponseTemplate::new(502).set_body_raw(&b"<html>502 Bad Gateway</html>"[..], "text/html");
+    Mock::given(any()).respond_with(gateway).up_to_n_times(1).mount(&server).await;
+    let done = crate::support::operation_response_example(api, "GetTaskStatus", "200");
+    assert_eq!(done["TaskStatus"]["Status"], "Success", "the spec's example is a finished task");
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(done)).mount(&server).await;
+    let config = cloudjobs_core::ClientConfig::new()
+        .credentials(cloudjobs_core::Credentials::access_key("id", "secret"))
+        .endpoint(server.uri())
+        .retry(RetryPolicy { max_attempts: 1, ..quick_retries() });
+    let (args, _) = job(api, "t-1");
+    let outcome = cloudjobs_cli::generated::wait(api, config, "GetTaskStatus", &args, &quick(), |_| {}).await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "the 502, then the finished task");
+}
+
 #[tokio::test]
 async fn authentication_errors_are_never_retried() {
     let emulator = emulator().await;

@@ -257,6 +257,12 @@ pub trait VendorRules: Sync {
         false
     }
 
+    /// Whether the spec gives this vendor's error answers a JSON body with a
+    /// code, which the generated code must decode (Oracle documents none).
+    fn documents_error_bodies(&self) -> bool {
+        true
+    }
+
     /// The answer as the generated code decodes it, when the vendor's shape
     /// differs from the spec's; `None` hands the answer on untouched.
     fn present(&self, _status: u16, _body: &[u8]) -> Option<Presented> {

@@ -51,6 +51,10 @@ impl VendorRules for Oracle {
         None
     }
 
+    fn documents_error_bodies(&self) -> bool {
+        false
+    }
+
     fn is_transient_code(&self, _code: &str) -> bool {
         false
     }
