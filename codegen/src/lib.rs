@@ -142,6 +142,7 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
             .extend(items.items);
     }
     remove_panicking_constructor(&mut file);
+    redact_client_debug(&mut file);
     let waiters: syn::File = syn::parse2(emit::start_waiters(&checked))
         .map_err(|e| generator_error(format!("start waiters do not parse: {e}")))?;
     module_items(&mut file, "builder")
@@ -195,6 +196,32 @@ fn with_retry_notes(checked: &CheckedSpec) -> openapiv3::OpenAPI {
 /// which panics when no rustls crypto provider is installed; `with_config` and
 /// `from_env` (from the runtime's `client_glue!`) install one and return errors instead, and
 /// `new_with_client` stays for callers with their own `reqwest::Client`.
+/// progenitor derives `Debug` for `Client`, which prints the base URL as it
+/// is, with any `user:password@` an endpoint carries (a proxy's). The derive
+/// is replaced by an impl that shows the URL without it, as the
+/// configuration's own `Debug` does.
+fn redact_client_debug(file: &mut syn::File) {
+    for item in &mut file.items {
+        if let syn::Item::Struct(client) = item
+            && client.ident == "Client"
+        {
+            for attribute in client.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+                *attribute = syn::parse_quote!(#[derive(Clone)]);
+            }
+        }
+    }
+    file.items.push(syn::parse_quote! {
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+                    .field("inner", &self.inner)
+                    .finish_non_exhaustive()
+            }
+        }
+    });
+}
+
 fn remove_panicking_constructor(file: &mut syn::File) {
     for item in &mut file.items {
         if let syn::Item::Impl(block) = item

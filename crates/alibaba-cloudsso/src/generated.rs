@@ -2589,7 +2589,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Alibaba Cloud CloudSSO
 
 Queries the status of an asynchronous CloudSSO task, starts the tasks that assign and provision access (CreateAccessAssignment, DeleteAccessAssignment, ProvisionAccessConfiguration, DeprovisionAccessConfiguration), and reads and lists tasks (GetTask, ListTasks). Transcribed from the vendor pages "CloudSSO:`<Action>`" and the official Python SDK; see specs/alibaba-cloudsso.md for every deliberate deviation.
@@ -4381,6 +4381,14 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {

@@ -3018,7 +3018,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Alibaba Cloud IDaaS EIAM
 
 Creates and retrieves identity provider (IdP) status check jobs of Alibaba Cloud IDaaS EIAM, and runs, retrieves and lists its synchronization jobs. Transcribed from the vendor pages "Identity as a Service:`<Action>`" and the official Python SDK; see specs/alibaba-eiam.md for every deliberate deviation.
@@ -4251,6 +4251,14 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {

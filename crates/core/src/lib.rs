@@ -28,7 +28,7 @@ pub mod signing;
 pub mod vendor;
 pub mod waiter;
 
-pub use answer::{CallOutput, ResponseExt, is_transient_answer, retry_after};
+pub use answer::{CallOutput, ResponseExt, is_transient_answer, retry_after, without_userinfo};
 pub use config::{
     Answer, AnswerObserver, ClientConfig, Connection, DEFAULT_ANSWER_LIMIT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, resolve_endpoint,

@@ -2473,7 +2473,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Huawei Cloud IAM Identity Center
 
 Enables, deletes and queries the IAM Identity Center service instance, lists its instances, and creates, deletes and follows account assignments and permission-set provisioning. Transcribed from the vendor pages and the official SDKs named in specs/huawei-identitycenter.md, with every deliberate deviation.
@@ -4572,6 +4572,14 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {

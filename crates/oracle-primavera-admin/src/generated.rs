@@ -1961,7 +1961,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Oracle Primavera Cloud Administration
 
 Creates or modifies users in a Create/Modify Users job, reveals the job's status, exports its log and its failed users, and enables or disables users, with the Oracle Primavera Cloud Administration user API. Transcribed from the vendor pages "Get Job status", "Create/Update users", "Export a Job's log", "Enable/Disable users" and the schemas of Oracle's full pages; see specs/oracle-primavera-admin.md for every deliberate deviation.
@@ -2506,6 +2506,14 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {

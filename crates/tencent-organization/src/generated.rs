@@ -5255,7 +5255,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Tencent Cloud Organization
 
 The async tasks of Tencent Cloud Organization's Identity Center (CIC): user synchronization to CAM (CreateUserSyncProvisioning, DeleteUserSyncProvisioning, followed with GetProvisioningTaskStatus) and role assignment and permission configuration deployment (CreateRoleAssignment, DeleteRoleAssignment, ProvisionRoleConfiguration, DismantleRoleConfiguration, followed with GetTaskStatus), with the operations that read, update and list them. Transcribed from the vendor pages, the official Python SDK and Tencent's API metadata; see specs/tencent-organization.md for every deliberate deviation.
@@ -6949,6 +6949,14 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
