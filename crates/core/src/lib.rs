@@ -41,3 +41,15 @@ pub use protocol::{
     StartModel, Style, Vendor, WHOLE_BODY, body_from_args, match_path, parse_arg,
 };
 pub use retry::{RetryPolicy, exponential_with_jitter};
+
+/// What an application on a client crate uses besides the generated client:
+/// configuration, credentials, errors, retries, waiting and listing. Every
+/// client crate re-exports these at its root, so that an application needs
+/// no other dependency to call, wait and list (`StreamExt` reads the item
+/// stream of `list_json`).
+pub mod prelude {
+    pub use crate::pages::ListOptions;
+    pub use crate::waiter::{JobState, Progress, Started, WaitError, WaitOptions};
+    pub use crate::{Answer, ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt, RetryPolicy};
+    pub use futures_util::StreamExt;
+}

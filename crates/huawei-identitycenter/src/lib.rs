@@ -21,5 +21,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
-pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
+pub use cloudjobs_core::prelude::*;
 pub use generated::*;

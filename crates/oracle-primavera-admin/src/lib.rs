@@ -29,5 +29,5 @@
 #[allow(missing_docs)] // progenitor leaves some builder items undocumented.
 mod generated;
 
-pub use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind, ResponseExt};
+pub use cloudjobs_core::prelude::*;
 pub use generated::*;

@@ -251,6 +251,42 @@ async fn the_command_prints_what_a_script_reads() {
     assert_eq!(documents(&waited.stdout), vec![Value::from("partial_success")], "{}", waited.stdout);
 }
 
+/// An application that depends on one client crate starts, waits and lists
+/// with what that crate re-exports, nothing from the runtime crate.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_client_crate_is_enough_to_start_wait_and_list() {
+    use cloudjobs_alibaba_cloudsso::types::{PrincipalType, TargetType};
+    use cloudjobs_alibaba_cloudsso::{Client, ListOptions, StreamExt, WaitOptions, list_json};
+    let emulator = start_emulator().await;
+    let client = Client::with_config(emulator.client_config("alibaba-cloudsso").unwrap()).unwrap();
+    let quick = WaitOptions {
+        min_delay: Duration::from_millis(10),
+        ..WaitOptions::with_timeout(Duration::from_secs(30))
+    };
+    for target in ["1001", "1002", "1003"] {
+        client
+            .create_access_assignment()
+            .directory_id("d-1")
+            .access_configuration_id("ac-1")
+            .target_type(TargetType::RDAccount)
+            .target_id(target)
+            .principal_type(PrincipalType::User)
+            .principal_id("u-1")
+            .send_and_wait(&quick)
+            .await
+            .unwrap();
+    }
+    let args = BTreeMap::from([("DirectoryId".to_owned(), "d-1".to_owned())]);
+    let options = ListOptions { page_size: Some(2), max_items: None };
+    let mut items = std::pin::pin!(list_json(&client, "ListTasks", &args, options).unwrap());
+    let mut listed = 0;
+    while let Some(item) = items.next().await {
+        assert!(item.unwrap().get("TaskId").is_some());
+        listed += 1;
+    }
+    assert_eq!(listed, 3, "every task, over two pages of two");
+}
+
 /// Short delays between polls, for the typed waiters.
 fn quick_wait() -> cloudjobs_core::waiter::WaitOptions {
     cloudjobs_core::waiter::WaitOptions {
