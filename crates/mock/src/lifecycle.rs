@@ -246,6 +246,29 @@ pub(crate) fn start_answer(
     respond_ok(protocol.vendor, status, body, headers)
 }
 
+/// Writes what the page says about itself where the spec's example has such
+/// fields beside the next token: whether more pages follow (`IsTruncated`),
+/// how many items there are in all (`TotalCounts`, `TotalCount`), the page
+/// size asked for (`MaxResults`) and how many this page holds (Huawei's
+/// `current_count`). The example's own values would contradict the page: a
+/// loop that reads `IsTruncated` would stop early.
+fn describe_page(body: &mut Value, list: &ListModel, held: usize, size: usize, more: bool, total: usize) {
+    let parent = list.next_token_field.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let Some(Value::Object(fields)) = body.pointer_mut(parent) else { return };
+    let facts = [
+        ("IsTruncated", Value::Bool(more)),
+        ("TotalCounts", Value::from(total)),
+        ("TotalCount", Value::from(total)),
+        ("MaxResults", Value::from(size)),
+        ("current_count", Value::from(held)),
+    ];
+    for (name, value) in facts {
+        if let Some(slot) = fields.get_mut(name) {
+            *slot = value;
+        }
+    }
+}
+
 /// The answer of a list operation: the jobs started here whose status
 /// operation takes the id field its items carry, shaped like the example's
 /// first item, a page at a time.
@@ -318,6 +341,7 @@ pub(crate) fn list_answer(
     }
     let page: Vec<Value> = items.iter().skip(offset).take(page_size).cloned().collect();
     let next = offset.saturating_add(page.len());
+    describe_page(&mut body, list, page.len(), page_size, next < items.len(), items.len());
     set_pointer(&mut body, list.items, Value::Array(page));
     let token = if next < items.len() { Value::String(format!("cj-{next}")) } else { Value::Null };
     if token.is_null() {

@@ -397,6 +397,27 @@ async fn all_walks_every_page_of_a_list() {
     assert_eq!(some.stdout.lines().count(), 7);
     let one_page = list(&[]).await.unwrap();
     assert_eq!(documents(&one_page.stdout).len(), 1, "without --all, the first page as it came");
+    // A page says what it is, as the vendor's do: a loop on IsTruncated reads every page.
+    let (mut token, mut pages, mut seen) = (None::<String>, 0, 0);
+    loop {
+        let mut extra = vec!["--max-results".to_owned(), "5".to_owned()];
+        extra.extend(token.iter().flat_map(|t| ["--next-token".to_owned(), t.clone()]));
+        let page = list(&extra.iter().map(String::as_str).collect::<Vec<_>>()).await.unwrap();
+        let page: Value = serde_json::from_str(&page.stdout).unwrap();
+        let held = page["Tasks"].as_array().map_or(0, Vec::len);
+        (pages, seen) = (pages + 1, seen + held);
+        assert_eq!(
+            (page["TotalCounts"].as_u64(), page["MaxResults"].as_u64()),
+            (Some(12), Some(5)),
+            "{page}"
+        );
+        if page["IsTruncated"] != true {
+            assert!(page.get("NextToken").is_none(), "{page}");
+            break;
+        }
+        token = page["NextToken"].as_str().map(str::to_owned);
+    }
+    assert_eq!((pages, seen), (3, 12));
 }
 
 #[tokio::test]
