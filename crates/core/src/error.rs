@@ -110,19 +110,39 @@ impl CloudError {
     }
 }
 
+/// Text a server chose, as `Display` writes it: control characters (line
+/// breaks, terminal escape sequences) escaped, so that an error logged or
+/// printed is one line that no server can add lines or colours to.
+/// [`CloudError::message`] and the other accessors keep the text as sent.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for CloudError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = Escaped(&self.message);
         match (&self.code, self.kind) {
-            (Some(code), _) => write!(f, "{code}: {}", self.message)?,
-            (None, ErrorKind::Vendor) => write!(f, "{}", self.message)?,
-            (None, kind) => write!(f, "{kind:?} error: {}", self.message)?,
+            (Some(code), _) => write!(f, "{}: {message}", Escaped(code))?,
+            (None, ErrorKind::Vendor) => write!(f, "{message}")?,
+            (None, kind) => write!(f, "{kind:?} error: {message}")?,
         }
         let mut details = Vec::new();
         if let Some(status) = self.status {
             details.push(format!("HTTP {status}"));
         }
         if let Some(id) = &self.request_id {
-            details.push(format!("request id {id}"));
+            details.push(format!("request id {}", Escaped(id)));
         }
         if !details.is_empty() {
             write!(f, " ({})", details.join(", "))?;
@@ -147,5 +167,18 @@ mod tests {
         assert_eq!(error.to_string(), "Code.X: It failed. (HTTP 400, request id req-1)");
         let transport = CloudError::new(ErrorKind::Transport, "connection refused");
         assert_eq!(transport.to_string(), "Transport error: connection refused");
+    }
+
+    #[test]
+    fn display_escapes_what_a_server_wrote_and_the_accessors_keep_it() {
+        let error = CloudError::vendor(
+            400,
+            Some("X\u{1b}[31m".into()),
+            "line1\nline2\u{7}",
+            Some("r\r\n1".into()),
+        );
+        assert_eq!(error.to_string(), "X\\u{1b}[31m: line1\\nline2\\u{7} (HTTP 400, request id r\\r\\n1)");
+        assert_eq!(error.message(), "line1\nline2\u{7}");
+        assert_eq!(error.code(), Some("X\u{1b}[31m"));
     }
 }
