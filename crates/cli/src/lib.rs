@@ -593,7 +593,7 @@ fn wait_exit_code(error: &WaitError) -> u8 {
         WaitError::JobFailed { .. } => EXIT_JOB_FAILED,
         WaitError::Deadline { .. } => EXIT_DEADLINE,
         WaitError::PartialSuccess { .. } => EXIT_PARTIAL,
-        WaitError::Call(call) => exit_code(call),
+        WaitError::Call(call) | WaitError::Start(call) => exit_code(call),
     }
 }
 

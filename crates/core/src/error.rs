@@ -171,12 +171,8 @@ mod tests {
 
     #[test]
     fn display_escapes_what_a_server_wrote_and_the_accessors_keep_it() {
-        let error = CloudError::vendor(
-            400,
-            Some("X\u{1b}[31m".into()),
-            "line1\nline2\u{7}",
-            Some("r\r\n1".into()),
-        );
+        let error =
+            CloudError::vendor(400, Some("X\u{1b}[31m".into()), "line1\nline2\u{7}", Some("r\r\n1".into()));
         assert_eq!(error.to_string(), "X\\u{1b}[31m: line1\\nline2\\u{7} (HTTP 400, request id r\\r\\n1)");
         assert_eq!(error.message(), "line1\nline2\u{7}");
         assert_eq!(error.code(), Some("X\u{1b}[31m"));

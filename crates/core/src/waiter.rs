@@ -201,6 +201,10 @@ pub enum WaitError {
     },
     /// A poll failed in a way another poll would not fix.
     Call(CloudError),
+    /// The call that starts the jobs failed (the vendor refused it, or it got
+    /// no answer), so no job was followed; the error says whether it may
+    /// have been applied all the same.
+    Start(CloudError),
 }
 
 impl fmt::Display for WaitError {
@@ -225,6 +229,7 @@ impl fmt::Display for WaitError {
                 write!(f, "the job only partly succeeded ({status})")
             }
             Self::Call(error) => write!(f, "polling failed: {error}"),
+            Self::Start(error) => write!(f, "the start call failed: {error}"),
         }
     }
 }
@@ -232,7 +237,7 @@ impl fmt::Display for WaitError {
 impl std::error::Error for WaitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Call(error) => Some(error),
+            Self::Call(error) | Self::Start(error) => Some(error),
             Self::Deadline { last_error: Some(error), .. } => Some(error),
             _ => None,
         }
@@ -583,7 +588,7 @@ where
             Some((name, text))
         })
         .collect();
-    let response = start.await.map_err(|e| WaitError::Call(CloudError::from(e)))?;
+    let response = start.await.map_err(|e| WaitError::Start(CloudError::from(e)))?;
     let output = CallOutput {
         status: response.status().as_u16(),
         location: response.location().map(str::to_owned),

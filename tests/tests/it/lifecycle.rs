@@ -256,7 +256,7 @@ async fn the_command_prints_what_a_script_reads() {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_client_crate_is_enough_to_start_wait_and_list() {
     use cloudjobs_alibaba_cloudsso::types::{PrincipalType, TargetType};
-    use cloudjobs_alibaba_cloudsso::{Client, ListOptions, StreamExt, WaitOptions, list_json};
+    use cloudjobs_alibaba_cloudsso::{Client, ListOptions, StreamExt, WaitError, WaitOptions, list_json};
     let emulator = start_emulator().await;
     let client = Client::with_config(emulator.client_config("alibaba-cloudsso").unwrap()).unwrap();
     let quick = WaitOptions {
@@ -276,6 +276,25 @@ async fn one_client_crate_is_enough_to_start_wait_and_list() {
             .await
             .unwrap();
     }
+    // A start the vendor refuses is told apart from a poll that failed.
+    let again = client
+        .create_access_assignment()
+        .directory_id("d-1")
+        .access_configuration_id("ac-1")
+        .target_type(TargetType::RDAccount)
+        .target_id("1001")
+        .principal_type(PrincipalType::User)
+        .principal_id("u-1");
+    // The first job with this target has ended, so start one and repeat it while it runs.
+    let running = again.clone().send().await.unwrap();
+    assert!(!running.task.task_id.is_empty());
+    match again.send_and_wait(&quick).await {
+        Err(WaitError::Start(error)) => {
+            assert_eq!(error.code(), Some("OperationConflict.Task"), "{error}");
+            assert!(WaitError::Start(error).to_string().starts_with("the start call failed: "));
+        }
+        other => panic!("a refused start: {other:?}"),
+    }
     let args = BTreeMap::from([("DirectoryId".to_owned(), "d-1".to_owned())]);
     let options = ListOptions { page_size: Some(2), max_items: None };
     let mut items = std::pin::pin!(list_json(&client, "ListTasks", &args, options).unwrap());
@@ -284,7 +303,7 @@ async fn one_client_crate_is_enough_to_start_wait_and_list() {
         assert!(item.unwrap().get("TaskId").is_some());
         listed += 1;
     }
-    assert_eq!(listed, 3, "every task, over two pages of two");
+    assert_eq!(listed, 4, "every task, over two pages of two");
 }
 
 /// Short delays between polls, for the typed waiters.
