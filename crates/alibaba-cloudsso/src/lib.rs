@@ -1,5 +1,7 @@
-//! Typed client for Alibaba Cloud CloudSSO's `GetTaskStatus`, generated from
-//! `specs/alibaba-cloudsso.yaml`.
+//! Typed client for Alibaba Cloud CloudSSO's asynchronous tasks: start them
+//! (access assignments and provisioning), follow them (`GetTaskStatus`,
+//! `GetTask`, each start builder's `send_and_wait`) and list them (`ListTasks`,
+//! `list_json`), generated from `specs/alibaba-cloudsso.yaml`.
 //!
 //! Requests are signed with ACS3-HMAC-SHA256. Credentials come from
 //! `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and

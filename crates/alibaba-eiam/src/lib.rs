@@ -1,5 +1,8 @@
-//! Typed client for Alibaba Cloud IDaaS EIAM's `GetIdentityProviderStatusCheckJob`,
-//! generated from `specs/alibaba-eiam.yaml`.
+//! Typed client for Alibaba Cloud IDaaS EIAM's jobs: start identity provider
+//! status checks and synchronizations, follow them
+//! (`GetIdentityProviderStatusCheckJob`, `GetSynchronizationJob`, each start
+//! builder's `send_and_wait`) and list them (`ListSynchronizationJobs`,
+//! `list_json`), generated from `specs/alibaba-eiam.yaml`.
 //!
 //! Requests are signed with ACS3-HMAC-SHA256. Credentials come from
 //! `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and

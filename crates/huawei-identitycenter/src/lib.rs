@@ -1,5 +1,8 @@
-//! Typed client for Huawei Cloud IAM Identity Center's service status
-//! (`GetIdentityCenterServiceStatus`), generated from `specs/huawei-identitycenter.yaml`.
+//! Typed client for Huawei Cloud IAM Identity Center: the service itself
+//! (`GetIdentityCenterServiceStatus`, instances, regions) and the requests
+//! that assign accounts and provision permission sets, started, followed
+//! (each start builder's `send_and_wait`) and listed (`list_json`), generated
+//! from `specs/huawei-identitycenter.yaml`.
 //!
 //! Requests are signed with SDK-HMAC-SHA256. Credentials come from
 //! `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK` / `HUAWEICLOUD_SDK_DOMAIN_ID` (and

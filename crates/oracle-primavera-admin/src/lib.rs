@@ -1,5 +1,7 @@
-//! Typed client for the Oracle Primavera Cloud Administration user job status
-//! (`GetUserJobStatus`), generated from `specs/oracle-primavera-admin.yaml`.
+//! Typed client for Oracle Primavera Cloud Administration's user jobs: start
+//! them (`CreateOrModifyUsers`, `ChangeUserStatus`), follow them
+//! (`GetUserJobStatus`, each start builder's `send_and_wait`) and read their
+//! logs, generated from `specs/oracle-primavera-admin.yaml`.
 //!
 //! Each customer has its own server, so the endpoint is required. Credentials
 //! come from `ORACLE_PRIMAVERA_USERNAME` / `ORACLE_PRIMAVERA_PASSWORD` (HTTP

@@ -1,5 +1,8 @@
-//! Typed client for Tencent Cloud Organization's `GetProvisioningTaskStatus`,
-//! generated from `specs/tencent-organization.yaml`.
+//! Typed client for Tencent Cloud Organization's identity center tasks: start
+//! them (user syncs, role assignments, provisioning), follow them
+//! (`GetProvisioningTaskStatus`, `GetTaskStatus`, each start builder's
+//! `send_and_wait`) and list them (`ListTasks`, `list_json`), generated from
+//! `specs/tencent-organization.yaml`.
 //!
 //! Requests are signed with TC3-HMAC-SHA256. Credentials come from
 //! `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, or `[default]` in
