@@ -192,10 +192,6 @@ fn with_retry_notes(checked: &CheckedSpec) -> openapiv3::OpenAPI {
     openapi
 }
 
-/// Drops progenitor's `Client::new`. It unwraps `reqwest::ClientBuilder::build`,
-/// which panics when no rustls crypto provider is installed; `with_config` and
-/// `from_env` (from the runtime's `client_glue!`) install one and return errors instead, and
-/// `new_with_client` stays for callers with their own `reqwest::Client`.
 /// progenitor derives `Debug` for `Client`, which prints the base URL as it
 /// is, with any `user:password@` an endpoint carries (a proxy's). The derive
 /// is replaced by an impl that shows the URL without it, as the
@@ -222,6 +218,14 @@ fn redact_client_debug(file: &mut syn::File) {
     });
 }
 
+/// Leaves `with_config` and `from_env` (from the runtime's `client_glue!`)
+/// as the only ways to make a client: they check the credentials against
+/// the API's signing scheme and return errors. progenitor's `Client::new`
+/// unwraps `reqwest::ClientBuilder::build`, which panics when no rustls
+/// crypto provider is installed, and is dropped; its `new_with_client`
+/// checks nothing (credentials of the wrong kind would send requests
+/// unsigned) and becomes private to the crate, where the glue calls it. A
+/// caller's own `reqwest::Client` goes in `ClientConfig::http_client`.
 fn remove_panicking_constructor(file: &mut syn::File) {
     for item in &mut file.items {
         if let syn::Item::Impl(block) = item
@@ -229,6 +233,13 @@ fn remove_panicking_constructor(file: &mut syn::File) {
             && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
         {
             block.items.retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            for member in &mut block.items {
+                if let syn::ImplItem::Fn(unchecked) = member
+                    && unchecked.sig.ident == "new_with_client"
+                {
+                    unchecked.vis = syn::parse_quote!(pub(crate));
+                }
+            }
         }
     }
 }

@@ -241,23 +241,6 @@ fn clients_without_an_endpoint_or_credentials_say_what_is_missing() {
     assert!(error.message().contains("HUAWEICLOUD_SDK_DOMAIN_ID"), "{error}");
 }
 
-#[tokio::test]
-async fn a_client_made_without_credentials_refuses_to_send() {
-    let server = server_answering(200, json!({}), &[]).await;
-    let http = cloudjobs_core::ClientConfig::new()
-        .credentials(Credentials::access_key("id", "secret"))
-        .endpoint(server.uri())
-        .connect(&cloudjobs_alibaba_cloudsso::PROTOCOL)
-        .unwrap()
-        .http;
-    let client =
-        cloudjobs_alibaba_cloudsso::Client::new_with_client(&server.uri(), http, ClientConfig::new());
-    let error: CloudError =
-        client.get_task_status().directory_id("d").task_id("t").send().await.unwrap_err().into();
-    assert_eq!(error.kind(), ErrorKind::Configuration);
-    assert!(server.received_requests().await.unwrap().is_empty(), "nothing unsigned may leave");
-}
-
 #[test]
 fn https_endpoints_are_the_default() {
     for (api, protocol) in cloudjobs_cli::generated::APIS {
