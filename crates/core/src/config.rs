@@ -154,8 +154,10 @@ impl ClientConfig {
 
     /// Replaces the documented request-rate limit of one operation (its
     /// `operationId`, e.g. `GetTaskStatus`): `Some(n)` requests per second, or
-    /// `None` for none. Every clone of this configuration, and every client
-    /// made from one, shares one schedule per operation.
+    /// `None` for none (`Some(0)` also means none). Every clone of this
+    /// configuration, and every client made from one, shares one schedule per
+    /// operation. A client refuses to be made with a limit set under another
+    /// spelling of one of its operations (`get_task_status`).
     pub fn rate_limit(self, operation_id: &str, per_second: Option<u32>) -> Self {
         self.rate_limits.set(operation_id, per_second);
         self
@@ -207,6 +209,7 @@ impl ClientConfig {
             None => Credentials::from_env(protocol.vendor)?,
         };
         check_credentials(protocol, &credentials)?;
+        check_rate_limit_names(protocol, &self.rate_limits)?;
         self.credentials = Some(credentials);
         // Each client keeps its own prepared key, which its clones share. A
         // cache holds one key, for one secret and (for Tencent) service, so
@@ -227,6 +230,25 @@ impl ClientConfig {
         };
         Ok(Connection { base_url, http, config: self })
     }
+}
+
+/// A limit set under another spelling of one of this API's operations
+/// (`get_task_status`, the Rust method's name) would limit nothing, since
+/// limits are kept by `operationId`: it is refused, naming the right one. A
+/// name no operation here has may be another API's, whose clients share the
+/// configuration, and is left alone.
+fn check_rate_limit_names(protocol: &Protocol, limits: &crate::RateLimiter) -> Result<(), CloudError> {
+    for name in limits.named() {
+        if protocol.operation(&name).is_none()
+            && let Some(operation) = protocol.operation_named(&name)
+        {
+            return Err(CloudError::configuration(format!(
+                "rate_limit names operations by their operationId: {}, not {name}",
+                operation.operation_id
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The kind of credentials each signing scheme needs, and values that fit in headers.

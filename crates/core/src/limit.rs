@@ -55,6 +55,11 @@ impl RateLimiter {
             .insert(operation_id.to_owned(), per_second.filter(|n| *n > 0));
     }
 
+    /// The operation names limits were set for.
+    pub(crate) fn named(&self) -> Vec<String> {
+        self.inner.overrides.lock().unwrap_or_else(PoisonError::into_inner).keys().cloned().collect()
+    }
+
     /// Turns every documented limit off (overrides set with [`set`](Self::set) still apply).
     pub fn disable_documented(&self) {
         self.inner.disabled.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -242,6 +242,18 @@ fn clients_without_an_endpoint_or_credentials_say_what_is_missing() {
 }
 
 #[test]
+fn a_rate_limit_under_the_rust_name_of_an_operation_is_refused() {
+    let config = || ClientConfig::new().credentials(keys("alibaba-cloudsso")).endpoint("http://127.0.0.1:1");
+    let make = |config: ClientConfig| cloudjobs_alibaba_cloudsso::Client::with_config(config).map(drop);
+    let error = make(config().rate_limit("get_task_status", Some(5))).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert!(error.message().contains("GetTaskStatus, not get_task_status"), "{error}");
+    make(config().rate_limit("GetTaskStatus", Some(5))).unwrap();
+    // Another API's operation: the configuration may be shared with its client.
+    make(config().rate_limit("GetProvisioningTaskStatus", Some(5))).unwrap();
+}
+
+#[test]
 fn https_endpoints_are_the_default() {
     for (api, protocol) in cloudjobs_cli::generated::APIS {
         for endpoint in [protocol.endpoint, protocol.regional_endpoint].into_iter().flatten() {
