@@ -194,8 +194,8 @@ fn with_retry_notes(checked: &CheckedSpec) -> openapiv3::OpenAPI {
 
 /// progenitor derives `Debug` for `Client`, which prints the base URL as it
 /// is, with any `user:password@` an endpoint carries (a proxy's). The derive
-/// is replaced by an impl that shows the URL without it, as the
-/// configuration's own `Debug` does.
+/// is removed; the runtime's `client_glue!` gives the impl, which shows the
+/// URL without it, as the configuration's own `Debug` does.
 fn redact_client_debug(file: &mut syn::File) {
     for item in &mut file.items {
         if let syn::Item::Struct(client) = item
@@ -206,16 +206,6 @@ fn redact_client_debug(file: &mut syn::File) {
             }
         }
     }
-    file.items.push(syn::parse_quote! {
-        impl ::std::fmt::Debug for Client {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("Client")
-                    .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
-                    .field("inner", &self.inner)
-                    .finish_non_exhaustive()
-            }
-        }
-    });
 }
 
 /// Leaves `with_config` and `from_env` (from the runtime's `client_glue!`)

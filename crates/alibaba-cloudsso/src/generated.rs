@@ -4382,14 +4382,6 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ::std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Client")
-            .field("baseurl", &cloudjobs_core::without_userinfo(&self.baseurl))
-            .field("inner", &self.inner)
-            .finish_non_exhaustive()
-    }
-}
 /// How this API travels: the spec's `x-cloudjobs` extensions.
 pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
     vendor: cloudjobs_core::Vendor::Alibaba,

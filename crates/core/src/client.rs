@@ -18,11 +18,22 @@ pub mod reexport {
     pub use serde_json;
 }
 
-/// The `ClientHooks` impl, `Client::with_config`, `Client::from_env` and
-/// `wait_json` of a generated client. Invoked once per generated file.
+/// The `ClientHooks` impl, `Client::with_config`, `Client::from_env`,
+/// `Debug` and `wait_json` of a generated client. Invoked once per generated file.
 #[macro_export]
 macro_rules! client_glue {
     () => {
+        // The generator removes progenitor's derived `Debug`, which printed
+        // the base URL with any `user:password@` an endpoint carries.
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("baseurl", &$crate::without_userinfo(&self.baseurl))
+                    .field("inner", &self.inner)
+                    .finish_non_exhaustive()
+            }
+        }
+
         impl $crate::client::reexport::progenitor_client::ClientHooks<$crate::ClientConfig> for Client {
             async fn pre<E>(
                 &self,
