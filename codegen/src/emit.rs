@@ -160,6 +160,7 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let (start, list) = (start_model(op), list_model(op));
+    let body = op.body_schema.is_some();
     quote! {
         cloudjobs_core::Operation {
             operation_id: #operation_id,
@@ -176,6 +177,7 @@ fn operation_tokens(op: &CheckedOperation) -> TokenStream {
             start: #start,
             list: #list,
             example: #example,
+            body: #body,
         }
     }
 }

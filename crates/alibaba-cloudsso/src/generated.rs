@@ -4445,6 +4445,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"005F4623-AE53-504D-830F-44825F7DC211\",\"TaskStatus\":{\"Status\":\"Success\",\"TaskId\":\"t-shfqw1u1edszvxw5****\",\"EndTime\":\"2021-11-05T02:58:08Z\",\"TaskType\":\"DeleteAccessAssignment\",\"FailureReason\":\"No Permission.\",\"StartTime\":\"2021-11-05T02:58:07Z\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateAccessAssignment",
@@ -4555,6 +4556,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"4726AA56-E138-5C99-85E4-F493536D042F\",\"Task\":{\"Status\":\"InProgress\",\"TaskId\":\"t-sh6tceylhvgejpip****\",\"PrincipalId\":\"u-00q8wbq42wiltcrk****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"PrincipalName\":\"Alice\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"CreateAccessAssignment\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\",\"PrincipalType\":\"User\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "DeleteAccessAssignment",
@@ -4662,6 +4664,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"5C9D0CF4-5CE8-5CE6-932A-826EF4ADD007\",\"Task\":{\"Status\":\"InProgress\",\"TaskId\":\"t-shfqw1u1edszvxw5****\",\"PrincipalId\":\"u-00q8wbq42wiltcrk****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"PrincipalName\":\"Alice\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"DeleteAccessAssignment\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\",\"PrincipalType\":\"User\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ProvisionAccessConfiguration",
@@ -4739,6 +4742,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"DFDC16B2-4509-5FA6-9FA5-3CD35E4292FB\",\"Tasks\":[{\"Status\":\"InProgress\",\"TaskId\":\"t-shqlhd8uvt280rtm****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"ProvisionAccessConfiguration\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\"}]}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "DeprovisionAccessConfiguration",
@@ -4816,6 +4820,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"584FE9D0-D1AC-5B19-A39C-8D244FC0538C\",\"Tasks\":[{\"Status\":\"InProgress\",\"TaskId\":\"t-sh0655wnq8pdlrlc****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"DeprovisionAccessConfiguration\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\"}]}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "GetTask",
@@ -4866,6 +4871,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"923CA5E8-57BF-5E15-8BA6-E75A966B7E3F\",\"Task\":{\"Status\":\"Success\",\"TaskId\":\"t-shfqw1u1edszvxw5****\",\"EndTime\":\"2021-11-05T02:58:08Z\",\"PrincipalId\":\"u-00q8wbq42wiltcrk****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"StartTime\":\"2021-11-05T02:58:07Z\",\"PrincipalName\":\"Alice\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"DeleteAccessAssignment\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\",\"PrincipalType\":\"User\",\"FailureReason\":\"No Permission.\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ListTasks",
@@ -5004,6 +5010,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"C0DA2DFC-EB18-59EF-BD82-C30862EBA3A3\",\"IsTruncated\":false,\"MaxResults\":10,\"TotalCounts\":1,\"Tasks\":[{\"Status\":\"Success\",\"TaskId\":\"t-sh5k4gesm6twlrqb****\",\"EndTime\":\"2021-11-09T05:50:50Z\",\"PrincipalId\":\"u-00q8wbq42wiltcrk****\",\"TargetPath\":\"rd-3G****/r-Wm****/114240524784****\",\"StartTime\":\"2021-11-09T05:50:50Z\",\"PrincipalName\":\"Alice\",\"TargetName\":\"dev-test\",\"TargetId\":\"114240524784****\",\"AccessConfigurationName\":\"ECS-Admin\",\"TargetPathName\":\"rd-3G****/root/dev-test\",\"TaskType\":\"CreateAccessAssignment\",\"TargetType\":\"RD-Account\",\"AccessConfigurationId\":\"ac-00jhtfl8thteu6uj****\",\"PrincipalType\":\"User\",\"FailureReason\":\"No Permission.\"}]}",
             ),
+            body: false,
         },
     ],
 };

@@ -4333,6 +4333,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"IdentityProviderStatusCheckJob\":{\"InstanceId\":\"idaas_ki6hd7ihir4ybawogqk6kqsfxxx\",\"IdentityProviderId\":\"idp_ncehkms65fiefobrvwy2blrxxx\",\"IdentityProviderStatusCheckJobId\":\"async_000036tfu8cgngmakngrr2rk75qgf87pf3rxxx\",\"Status\":\"success\",\"CheckResult\":\"success\",\"StartTime\":1763776265757,\"EndTime\":1763776265757,\"JobCheckItems\":[{\"MajorCheckItem\":\"network_check\",\"MinorCheckItem\":\"network_access_status\",\"Result\":\"success\",\"ErrorReason\":{\"ErrorLevel\":\"high\",\"ErrorCode\":\"NetworkAccessPointWarning.SingleNetworkAccessPath\",\"ErrorMessage\":\"There is only one path in the current network access endpoint.\"}}]}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateIdentityProviderStatusCheckJob",
@@ -4385,6 +4386,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"IdentityProviderStatusCheckJobId\":\"async_000xxxx\"}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "RunSynchronizationJob",
@@ -4513,6 +4515,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"SynchronizationJobId\":\"sync_0000347vjovtcf41li0fgsd98gn24q9nj9xxxxx\"}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "GetSynchronizationJob",
@@ -4571,6 +4574,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"SynchronizationJob\":{\"SynchronizationJobId\":\"sync_0000347vjovtcf41li0fgsd98gn24q9nj9xxxxx\",\"TargetType\":\"identity_provider\",\"TargetId\":\"idp_my664lwkhpicbyzirog3nxxxxx\",\"Direction\":\"ingress\",\"StartTime\":1649830226000,\"EndTime\":1649830226000,\"TriggerType\":\"auto\",\"Status\":\"running\",\"Result\":{\"ErrorCode\":\"ErrorCodeNotFound\",\"ErrorMessage\":\"Internal error\",\"UserStatistics\":{\"Created\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Updated\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Deleted\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Binded\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Same\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Pushed\":{\"Total\":10,\"Success\":10,\"Failed\":10,\"Skipped\":10}},\"OrganizationalUnitStatistics\":{\"Created\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Updated\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Deleted\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Binded\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Same\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Pushed\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10}},\"GroupStatistics\":{\"Created\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Updated\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Deleted\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Binded\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Same\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Pushed\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10}},\"GroupMemberStatistics\":{\"Created\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Updated\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Deleted\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Binded\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Same\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10},\"Pushed\":{\"Total\":30,\"Success\":10,\"Failed\":10,\"Skipped\":10}}}}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ListSynchronizationJobs",
@@ -4721,6 +4725,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"0441BD79-92F3-53AA-8657-F8CE4A2B912A\",\"TotalCount\":100,\"SynchronizationJobs\":[{\"SynchronizationJobId\":\"sync_0000347vjovtcf41li0fgsd98gn24q9njxxxxx\",\"TargetType\":\"identity_provider\",\"TargetId\":\"idp_my664lwkhpicbyzirog3xxxxx\",\"Direction\":\"ingress\",\"StartTime\":1649830226000,\"EndTime\":1649830226000,\"TriggerType\":\"auto\",\"Status\":\"success\",\"Description\":\"Description\",\"Result\":{\"ErrorCode\":\"MissingParameter.Username\",\"ErrorMessage\":\"The specified parameter Username is required!\",\"UserStatistics\":{\"Created\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Updated\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Deleted\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Binded\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Same\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Pushed\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Exported\":{\"Total\":5,\"Success\":2,\"Failed\":2,\"Skipped\":1}},\"OrganizationalUnitStatistics\":{\"Created\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Updated\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Deleted\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Binded\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Same\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Pushed\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Exported\":{\"Total\":5,\"Success\":2,\"Failed\":2,\"Skipped\":1}},\"GroupStatistics\":{\"Created\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Updated\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Deleted\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Binded\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Same\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Pushed\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1}},\"GroupMemberStatistics\":{\"Created\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Updated\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Deleted\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Binded\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Same\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1},\"Pushed\":{\"Total\":3,\"Success\":1,\"Failed\":1,\"Skipped\":1}}}}]}",
             ),
+            body: false,
         },
     ],
 };

@@ -110,9 +110,15 @@ fn leaf_help(api: &str, protocol: &Protocol, operation: &cloudjobs_core::Operati
     let structured = |p: &&cloudjobs_core::Param| {
         matches!(p.kind, ParamKind::Array | ParamKind::Object) && p.example.is_some()
     };
-    for param in operation.params.iter().filter(|p| p.required || structured(p)) {
+    let shown: Vec<&cloudjobs_core::Param> =
+        operation.params.iter().filter(|p| p.required || structured(p)).collect();
+    for param in &shown {
         let value = param.example.unwrap_or("VALUE");
         example.push_str(&format!(" --{} {}", param.flag, shell_word(value)));
+    }
+    // A body none of whose fields the example shows (Oracle's lists of users) comes whole.
+    if operation.body && !shown.iter().any(|p| p.location == ParamLocation::Body) {
+        example.push_str(" --body FILE");
     }
     if protocol.endpoint.is_none() {
         example.push_str(" --endpoint https://primavera.example.com");
@@ -279,7 +285,7 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
                         .help("With --all: stop after N items"),
                 );
         }
-        let has_body = operation.params.iter().any(|p| p.location == ParamLocation::Body);
+        let has_body = operation.body;
         for param in operation.params {
             let mut arg = Arg::new(param.name).long(param.flag).help(param.description);
             arg = match param.kind {

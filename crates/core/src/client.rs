@@ -231,6 +231,7 @@ mod tests {
                 start: None,
                 list: None,
                 example: None,
+                body: false,
             }],
         };
 

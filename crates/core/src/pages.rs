@@ -131,6 +131,7 @@ mod tests {
             page_size: Some("MaxResults"),
         }),
         example: None,
+        body: false,
     };
 
     /// The arguments of every call a test server received.

@@ -81,6 +81,9 @@ pub struct Operation {
     pub list: Option<ListModel>,
     /// The spec's example of its success answer, as JSON text.
     pub example: Option<&'static str>,
+    /// Whether it takes a JSON request body (given whole as `@body`, or by
+    /// its fields' parameters when it is an object).
+    pub body: bool,
 }
 
 /// How an operation's answer tells a job's state, in the API's own words

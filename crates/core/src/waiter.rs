@@ -800,6 +800,7 @@ mod tests {
             start: None,
             list: None,
             example: None,
+            body: false,
         };
         const START: Operation = Operation {
             operation_id: "ProvisionAccessConfiguration",
@@ -1041,6 +1042,7 @@ mod tests {
             start: None,
             list: None,
             example: None,
+            body: false,
         };
         const PROTOCOL: crate::Protocol = crate::Protocol {
             basic_path_prefix: Some("/cloudapi/restapi"),

@@ -4626,6 +4626,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"serviceStatus\":\"enable\",\"serviceStatusReasons\":\"success\"}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "RegisterRegion",
@@ -4663,6 +4664,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DescribeRegisteredRegions",
@@ -4692,6 +4694,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"regions\":[{\"region_id\":\"cn-north-4\"}]}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "StartIdentityCenter",
@@ -4727,6 +4730,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "DeleteIdentityCenter",
@@ -4754,6 +4758,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ListInstances",
@@ -4808,6 +4813,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"instances\":[{\"identity_store_id\":\"d-66f****b80\",\"instance_id\":\"ins-2c1e********f3c6\",\"instance_urn\":\"IdentityCenter::system:instance:ins-2c1e********f3c6\"}],\"page_info\":{\"current_count\":1}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateAccountAssignment",
@@ -4911,6 +4917,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"account_assignment_creation_status\":{\"created_date\":1713340680000,\"permission_set_id\":\"ps-6b4a********2c1d\",\"principal_id\":\"0c6c0a3e-****-****-****-6c8f2e1d5b7a\",\"principal_type\":\"USER\",\"request_id\":\"9d1c5f0e-7b2a-4c3d-8e4f-5a6b7c8d9e0f\",\"status\":\"IN_PROGRESS\",\"target_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"target_type\":\"ACCOUNT\"}}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DescribeAccountAssignmentCreationStatus",
@@ -4977,6 +4984,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"account_assignment_creation_status\":{\"created_date\":1713340680000,\"permission_set_id\":\"ps-6b4a********2c1d\",\"principal_id\":\"0c6c0a3e-****-****-****-6c8f2e1d5b7a\",\"principal_type\":\"USER\",\"request_id\":\"9d1c5f0e-7b2a-4c3d-8e4f-5a6b7c8d9e0f\",\"status\":\"SUCCEEDED\",\"target_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"target_type\":\"ACCOUNT\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ListAccountAssignmentCreationStatus",
@@ -5051,6 +5059,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"account_assignments_creation_status\":[{\"created_date\":1713340680000,\"request_id\":\"9d1c5f0e-7b2a-4c3d-8e4f-5a6b7c8d9e0f\",\"status\":\"SUCCEEDED\"}],\"page_info\":{\"next_marker\":\"5f1f2b3c4d5e6f7a8b9c0d1e\",\"current_count\":1}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "DeleteAccountAssignment",
@@ -5154,6 +5163,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"account_assignment_deletion_status\":{\"created_date\":1713344280000,\"permission_set_id\":\"ps-6b4a********2c1d\",\"principal_id\":\"0c6c0a3e-****-****-****-6c8f2e1d5b7a\",\"principal_type\":\"USER\",\"request_id\":\"2b7e4a1c-9f3d-4e5a-b6c7-d8e9f0a1b2c3\",\"status\":\"IN_PROGRESS\",\"target_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"target_type\":\"ACCOUNT\"}}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DescribeAccountAssignmentDeletionStatus",
@@ -5220,6 +5230,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"account_assignment_deletion_status\":{\"created_date\":1713344280000,\"permission_set_id\":\"ps-6b4a********2c1d\",\"principal_id\":\"0c6c0a3e-****-****-****-6c8f2e1d5b7a\",\"principal_type\":\"USER\",\"request_id\":\"2b7e4a1c-9f3d-4e5a-b6c7-d8e9f0a1b2c3\",\"status\":\"SUCCEEDED\",\"target_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"target_type\":\"ACCOUNT\"}}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ProvisionPermissionSet",
@@ -5301,6 +5312,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"permission_set_provisioning_status\":{\"account_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"permission_set_id\":\"ps-6b4a********2c1d\",\"request_id\":\"6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c\",\"status\":\"IN_PROGRESS\"}}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DescribePermissionSetProvisioningStatus",
@@ -5367,6 +5379,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"permission_set_provisioning_status\":{\"account_id\":\"0a6d25d23900d45c0faac010e0fb4de0\",\"permission_set_id\":\"ps-6b4a********2c1d\",\"request_id\":\"6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c\",\"status\":\"SUCCEEDED\"}}",
             ),
+            body: false,
         },
     ],
 };

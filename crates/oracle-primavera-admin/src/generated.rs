@@ -2560,6 +2560,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"added\":[{\"id\":\"3473\",\"loginId\":\"jdoe\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"emailAddress\":\"jane.doe@example.com\",\"status\":\"Active\",\"statusInfo\":\"\",\"userType\":\"EMP\",\"locked\":false,\"disabled\":false,\"pwdWarned\":false,\"pwdExpired\":false,\"pwdCantChange\":false,\"changePwdAtNextLogin\":false,\"loginAttemptsCtr\":\"0\",\"lastAction\":\"Created\",\"createdBy\":\"COADMIN\",\"createdDate\":\"2018-05-30T07:54:17\",\"updatedDate\":\"2018-05-30T07:54:17\",\"provisionedDate\":\"2018-05-30T07:54:17\",\"pwdExpireDate\":\"2018-08-28T07:54:17\",\"pwdWarnDate\":\"2018-08-21T07:54:17\",\"roles\":[{\"id\":\"77\",\"name\":\"PrimaveraUnifierProduction\",\"displayName\":\"Primavera Unifier Production\"}],\"organization\":{\"id\":\"4\",\"name\":\"ACME\",\"displayName\":\"ACME Corporation\",\"associations\":[],\"inheritedPolicy\":false,\"isDeletable\":false,\"bidderCompany\":false}}],\"deleted\":[],\"deleteFailed\":[],\"modified\":[],\"updatedIdMap\":{},\"exception\":\"\",\"message\":\"\",\"localizedException\":false}",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ExportUserJobLog",
@@ -2589,6 +2590,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "\"2024-01-31 10:20:30 INFO Created user JSMITH\"",
             ),
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "ExportUserJobFailedUsers",
@@ -2616,6 +2618,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: false,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateOrModifyUsers",
@@ -2727,6 +2730,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             }),
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "ChangeUserStatus",
@@ -2743,6 +2747,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             start: ::std::option::Option::None,
             list: ::std::option::Option::None,
             example: ::std::option::Option::None,
+            body: true,
         },
     ],
 };

@@ -7028,6 +7028,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"TaskStatus\":{\"Status\":\"Success\",\"TaskId\":\"z-dnsudniw****\",\"TaskType\":\"StartProvisioning\",\"FailureReason\":\"\"},\"RequestId\":\"e297543a-80de-4039-83c8-9d35d4545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateUserSyncProvisioning",
@@ -7110,6 +7111,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"Tasks\":[{\"TaskId\":\"t-duedin****\",\"TargetUin\":1000289211,\"TargetType\":\"MemberUin\",\"TaskType\":\"StartProvisioning\",\"TaskStatus\":\"InProgress\",\"UserProvisioningId\":\"upe-d8n3d9***\",\"PrincipalId\":\"u-dend83***\",\"PrincipalType\":\"User\",\"PrincipalName\":\"user1\",\"DuplicationStrategy\":\"KeepBoth\",\"DeletionStrategy\":\"Delete\"}],\"RequestId\":\"e297543a-80de-4039-83c8-34545s45\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DeleteUserSyncProvisioning",
@@ -7174,6 +7176,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"Tasks\":{\"TaskId\":\"t-duedin****\",\"TargetUin\":1000289211,\"TargetType\":\"MemberUin\",\"TaskType\":\"DeleteProvisioning\",\"TaskStatus\":\"InProgress\",\"UserProvisioningId\":\"upe-d8n3d9***\",\"PrincipalId\":\"u-dend83***\",\"PrincipalType\":\"User\",\"PrincipalName\":\"user1\",\"DuplicationStrategy\":\"KeepBoth\",\"DeletionStrategy\":\"Delete\"},\"RequestId\":\"e297543a-80de-4039-83c8-9d324545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "UpdateUserSyncProvisioning",
@@ -7256,6 +7259,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"e297543a-80de-4039-83c8-9d324545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "GetUserSyncProvisioning",
@@ -7308,6 +7312,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"UserProvisioning\":{\"UserProvisioningId\":\"up-siwnei3nso\",\"Description\":\"this is cam user sync\",\"Status\":\"Enabled\",\"PrincipalId\":\"u-swnd8wn3\",\"PrincipalName\":\"user1\",\"PrincipalType\":\"User\",\"TargetUin\":100000000002,\"TargetName\":\"user2\",\"TargetType\":\"MemberUin\",\"DuplicationStrategy\":\"KeepBoth\",\"DeletionStrategy\":\"Delete\",\"CreateTime\":\"2024-01-01 12:12:12\",\"UpdateTime\":\"2024-01-01 12:12:12\"},\"RequestId\":\"e297543a-80de-4039-83c8-9d324545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "ListUserSyncProvisionings",
@@ -7427,6 +7432,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"NextToken\":\"OTM0YzE4MzY2ZjdhMWM0MYZDhnYaxsiYTLI=\",\"TotalCounts\":30,\"MaxResults\":10,\"IsTruncated\":true,\"UserProvisionings\":[{\"UserProvisioningId\":\"up-siwnei3nso\",\"Description\":\"this is cam user sync\",\"Status\":\"Enabled\",\"PrincipalId\":\"u-swnd8wn3\",\"PrincipalName\":\"user1\",\"PrincipalType\":\"User\",\"TargetUin\":100000000002,\"TargetName\":\"user2\",\"DuplicationStrategy\":\"KeepBoth\",\"DeletionStrategy\":\"Delete\",\"CreateTime\":\"2024-01-01 12:12:12\",\"UpdateTime\":\"2024-01-01 12:12:12\",\"TargetType\":\"MemberUin\"}],\"RequestId\":\"e297543a-80de-4039-83c8-9d35d4545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "CreateRoleAssignment",
@@ -7513,6 +7519,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"Tasks\":[{\"TaskId\":\"t-sowmiwm\",\"RoleConfigurationId\":\"r-sjsosmsss\",\"RoleConfigurationName\":\"conf1\",\"TargetUin\":10000323432,\"TargetType\":\"MemberUin\",\"PrincipalId\":\"u-djiem3o***\",\"PrincipalType\":\"User\",\"TaskType\":\"CreateRoleAssignment\",\"Status\":\"InProgress\"}],\"RequestId\":\"10accfa5-15ed-41fa-9e09-7efffd8e9345\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DeleteRoleAssignment",
@@ -7625,6 +7632,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"Task\":{\"TaskId\":\"t-0md93jfd3\",\"RoleConfigurationId\":\"rc-dsk3323\",\"RoleConfigurationName\":\"conf1\",\"TargetUin\":100032333,\"TargetType\":\"MemberUin\",\"PrincipalId\":\"u-siwnwiene\",\"PrincipalType\":\"User\",\"TaskType\":\"DeleteRolesAssignment\",\"Status\":\"InProgress\"},\"RequestId\":\"abgt*******\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "ProvisionRoleConfiguration",
@@ -7721,6 +7729,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"d95c7cc0-195d-4818-aa3a-e7dc73eafe37\",\"Task\":{\"RoleConfigurationId\":\"rc-4plmus8fdfsb\",\"RoleConfigurationName\":\"testConfiguration1\",\"TargetType\":\"MemberUin\",\"TargetUin\":700000145543,\"TaskId\":\"t-2xdmzwphpsbd\",\"TaskStatus\":\"InProgress\",\"TaskType\":\"CreateRoleAssignment\"}}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "DismantleRoleConfiguration",
@@ -7813,6 +7822,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"RequestId\":\"d95c7cc0-195d-4818-aa3a-e7dc73eafe37\",\"Task\":{\"RoleConfigurationId\":\"rc-4plmus8fdfsb\",\"RoleConfigurationName\":\"testConfiguration1\",\"TargetType\":\"MemberUin\",\"TargetUin\":700000145543,\"TaskId\":\"t-2xdmzwphpsbd\",\"TaskStatus\":\"InProgress\",\"TaskType\":\"CreateRoleAssignment\"}}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "GetTaskStatus",
@@ -7876,6 +7886,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"TaskStatus\":{\"Status\":\"Success\",\"TaskId\":\"z-dksodm***\",\"TaskType\":\"ProvisionRoleConfiguration\",\"FailureReason\":\"fielded\"},\"RequestId\":\"e297543a-80de-4039-83c8-9d324545\"}",
             ),
+            body: true,
         },
         cloudjobs_core::Operation {
             operation_id: "ListTasks",
@@ -8013,6 +8024,7 @@ pub const PROTOCOL: cloudjobs_core::Protocol = cloudjobs_core::Protocol {
             example: ::std::option::Option::Some(
                 "{\"NextToken\":\"sgt*****\",\"TotalCounts\":1,\"MaxResults\":10,\"IsTruncated\":true,\"Tasks\":[{\"TaskId\":\"t-xsinsxinsdk\",\"RoleConfigurationId\":\"rc-xmw9xjdsd\",\"RoleConfigurationName\":\"Configuration\",\"TargetUin\":1000232234,\"TargetType\":\"User\",\"PrincipalId\":\"u-xm89dnsujs\",\"PrincipalType\":\"Member\",\"TaskType\":\"CreateRoleAssignment\",\"Status\":\"InProgress\",\"FailureReason\":\"\"}],\"RequestId\":\"e297543a-80de-4039-83c8-9d35d4545\"}",
             ),
+            body: true,
         },
     ],
 };

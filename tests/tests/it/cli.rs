@@ -304,6 +304,9 @@ fn help_says_how_each_operation_is_retried() {
     // The example shows the shape of an optional list of objects.
     let text = help("tencent-organization", "create-role-assignment");
     assert!(text.contains("--role-assignment-info '[{\"RoleConfigurationId\":"), "{text}");
+    // A body given whole, when the example shows none of its fields.
+    let text = help("oracle-primavera-admin", "create-or-modify-users");
+    assert!(text.contains("create-or-modify-users --body FILE"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -194,9 +194,10 @@ async fn started_jobs_that_fail_or_partly_succeed_end_with_their_own_exit_codes(
     }
 }
 
-/// What a script reads on stdout: an array of objects given one object per
-/// flag, Oracle's 202 (which has no body) as the job's address, and with
-/// `--wait` a `--query` applied to the final answer only.
+/// What a script reads on stdout and gives on the command line: an array of
+/// objects given one object per flag, Oracle's 202 (which has no body) as the
+/// job's address, with `--wait` a `--query` applied to the final answer
+/// only, and a body that is a list given whole with `--body`.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_prints_what_a_script_reads() {
     let emulator = start_emulator().await;
@@ -249,6 +250,29 @@ async fn the_command_prints_what_a_script_reads() {
     let waited = tokio::task::spawn_blocking(move || run(&line, &eiam)).await.unwrap();
     assert_eq!(waited.code, cloudjobs_cli::EXIT_PARTIAL, "{}", waited.stderr);
     assert_eq!(documents(&waited.stdout), vec![Value::from("partial_success")], "{}", waited.stdout);
+
+    // A body with no named fields (Oracle's list of users) is given whole,
+    // and every operation that takes a body offers --body for it.
+    let users = scratch.path().join("users.json");
+    std::fs::write(&users, r#"[{"loginId": "jsmith", "status": "DISABLED"}]"#).unwrap();
+    let oracle = credential_env("oracle-primavera-admin", emulator.key_id(), emulator.secret());
+    let line: Vec<String> = ["oracle-primavera-admin", "change-user-status", "--body"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([users.display().to_string(), "--endpoint".to_owned(), url.clone()])
+        .collect();
+    let changed = tokio::task::spawn_blocking(move || run(&line, &oracle)).await.unwrap();
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    let sent = emulator.requests().into_iter().rev().find(|r| r.parts.path.ends_with("/change-status"));
+    let body: Value = serde_json::from_slice(&sent.expect("the change was sent").parts.body).unwrap();
+    assert_eq!(body[0]["loginId"], "jsmith", "{body}");
+    for api in apis() {
+        for operation in protocol(api).operations.iter().filter(|op| op.body) {
+            let help =
+                run(&[api.to_owned(), operation.command.to_owned(), "--help".to_owned()], &BTreeMap::new());
+            assert!(help.stdout.contains("--body <FILE|->"), "{api} {}: {}", operation.command, help.stdout);
+        }
+    }
 }
 
 /// An application that depends on one client crate starts, waits and lists
