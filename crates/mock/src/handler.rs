@@ -282,6 +282,9 @@ fn arguments(
             }
             ParamLocation::Body => body.as_ref().and_then(|b| b.get(param.name)).cloned(),
         };
+        // An empty value of a required parameter is refused as missing, as the
+        // vendors' gateways refuse `TaskId=` (the command refuses it before sending).
+        let value = value.filter(|v| !(param.required && v.as_str() == Some("")));
         let Some(value) = value else {
             if param.required {
                 return Err(Refusal::MissingParameter(param.name.to_owned()));
