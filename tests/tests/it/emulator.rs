@@ -132,7 +132,7 @@ async fn wrong_secrets_get_each_vendors_own_refusal() {
 
 /// Sends hand-made signed parts, for requests our clients would never build.
 async fn send(emulator: &Emulator, parts: &RequestParts) -> (u16, Value) {
-    let client = reqwest::Client::new();
+    let client = crate::support::plain_http();
     let mut url = format!("{}{}", emulator.base_url(), parts.path);
     if !parts.query.is_empty() {
         url.push('?');
@@ -173,6 +173,11 @@ async fn signatures_are_checked_for_time_and_replay_and_parameters_against_the_s
 
     let (status, body) = send(&emulator, &missing).await;
     assert_eq!((status, body["Code"].as_str()), (400, Some("SignatureNonceUsed")), "a replay: {body}");
+
+    let mut empty = alibaba_parts(&emulator, &[("DirectoryId", "d"), ("TaskId", "")]);
+    acs3::sign(&mut empty, &id, &secret, None, now, "nonce-empty");
+    let (status, body) = send(&emulator, &empty).await;
+    assert_eq!((status, body["Code"].as_str()), (400, Some("MissingTaskId")), "an empty value: {body}");
 
     let mut old = alibaba_parts(&emulator, &[("DirectoryId", "d"), ("TaskId", "t")]);
     acs3::sign(&mut old, &id, &secret, None, now - Duration::from_secs(16 * 60), "nonce-2");
@@ -238,7 +243,7 @@ async fn scripted_faults_use_each_vendors_envelope_and_hints() {
         parts
     };
     let url = format!("{}/?{}", emulator.base_url(), cloudjobs_core::signing::canonical_query(&parts));
-    let mut request = reqwest::Client::new().post(url);
+    let mut request = crate::support::plain_http().post(url);
     for (name, value) in parts.headers.iter().filter(|(n, _)| n != "host") {
         request = request.header(name, value);
     }
@@ -368,7 +373,7 @@ async fn hostile_requests_and_scripts_do_not_kill_the_emulator() {
     // Creating a client installs the TLS provider the plain reqwest client below needs too.
     let client = cloudjobs_alibaba_cloudsso::Client::with_config(config()).unwrap();
     // A Tencent signing time at the end of i64 is refused, not a crash.
-    let refused = reqwest::Client::new()
+    let refused = crate::support::plain_http()
         .post(emulator.base_url())
         .header("x-tc-action", "GetProvisioningTaskStatus")
         .header("x-tc-version", "2021-03-31")
@@ -407,7 +412,7 @@ async fn the_emulator_bounds_what_it_reads_and_keeps_only_signed_requests() {
         emulator.client_config("alibaba-cloudsso").unwrap().retry(cloudjobs_core::RetryPolicy::none()),
     )
     .unwrap();
-    let plain = reqwest::Client::new();
+    let plain = crate::support::plain_http();
 
     // A body over the limit is refused before it is read or kept.
     let huge = plain

@@ -65,6 +65,16 @@ pub async fn server_answering(status: u16, body: Value, headers: &[(&str, &str)]
     server
 }
 
+/// An HTTP client for requests made by hand. It is made through the runtime,
+/// which installs the TLS provider that reqwest needs before any client can
+/// be built: a test run alone has no other client to have done it first.
+pub fn plain_http() -> reqwest::Client {
+    let config = cloudjobs_core::ClientConfig::new()
+        .credentials(cloudjobs_core::Credentials::access_key("id", "secret"))
+        .endpoint("http://127.0.0.1:1");
+    config.connect(&cloudjobs_alibaba_cloudsso::PROTOCOL).unwrap().http
+}
+
 /// A local server that answers every request with raw bytes.
 pub async fn server_answering_raw(status: u16, body: &'static [u8]) -> MockServer {
     let server = MockServer::start().await;
