@@ -958,17 +958,10 @@ const MESSAGE_LIMIT: usize = 2000;
 /// an error is one line that no server can add lines to, and it is cut at
 /// 2,000 characters (`MESSAGE_LIMIT`).
 pub fn for_terminal(text: &str) -> String {
-    let mut shown = String::new();
-    for (count, c) in text.chars().enumerate() {
-        if count == MESSAGE_LIMIT {
-            shown.push_str(&format!("… ({} characters in all)", text.chars().count()));
-            break;
-        }
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
+    let kept: String = text.chars().take(MESSAGE_LIMIT).collect();
+    let mut shown = cloudjobs_core::Escaped(&kept).to_string();
+    if kept.len() < text.len() {
+        shown.push_str(&format!("… ({} characters in all)", text.chars().count()));
     }
     shown
 }

@@ -110,11 +110,12 @@ impl CloudError {
     }
 }
 
-/// Text a server chose, as `Display` writes it: control characters (line
+/// Text a server chose, displayed with its control characters (line
 /// breaks, terminal escape sequences) escaped, so that an error logged or
 /// printed is one line that no server can add lines or colours to.
+/// `CloudError`'s `Display` writes its code, message and request id so;
 /// [`CloudError::message`] and the other accessors keep the text as sent.
-struct Escaped<'a>(&'a str);
+pub struct Escaped<'a>(pub &'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -34,7 +34,7 @@ pub use config::{
     DEFAULT_TIMEOUT, resolve_endpoint,
 };
 pub use credentials::{AccessKey, Credentials, Secret};
-pub use error::{CloudError, ErrorKind};
+pub use error::{CloudError, ErrorKind, Escaped};
 pub use limit::RateLimiter;
 pub use protocol::{
     Conflict, ErrorCode, JobModel, ListModel, Operation, Param, ParamKind, ParamLocation, Protocol, Signing,

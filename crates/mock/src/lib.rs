@@ -310,8 +310,9 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 /// One line per request at `info`: what was asked, the status, and for a
-/// refusal the vendor's code and message, which say why. A message's line
-/// breaks (Alibaba's quotes its string to sign) are written as `\n`.
+/// refusal the vendor's code and message, which say why. A message's
+/// control characters, such as the line break in the string to sign that
+/// Alibaba's quotes, are written escaped (`\n`).
 fn log_answer(method: &str, path: &str, outcome: &Answer) {
     match outcome {
         Answer::Drop => tracing::info!("{method} {path} -> connection dropped (scripted)"),
@@ -324,7 +325,7 @@ fn log_answer(method: &str, path: &str, outcome: &Answer) {
                 Some(fields) => tracing::info!(
                     "{method} {path} -> {status} refused: {}: {}",
                     fields.code.unwrap_or_default(),
-                    fields.message.unwrap_or_default().replace('\n', "\\n")
+                    cloudjobs_core::Escaped(&fields.message.unwrap_or_default())
                 ),
                 None => tracing::info!("{method} {path} -> {status}"),
             }
