@@ -311,21 +311,22 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
 /// they are: a draft is checked before it moves into `specs/`. Each error
 /// names its file as given.
 pub fn lint_files(files: &[PathBuf]) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenError> {
-    let mut found = Vec::new();
-    for file in files {
-        let text = fs::read_to_string(file).map_err(|e| RegenError::Io(file.clone(), e))?;
-        found.extend(cloudjobs_codegen::lint(&file.to_string_lossy(), &text));
-    }
-    Ok(found)
+    lint_each(files.iter().map(|file| (file.clone(), file.to_string_lossy().into_owned())))
 }
 
 /// Every convention broken by any spec under `root`, as located errors.
 pub fn lint_all(root: &Path) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenError> {
+    lint_each(apis(root)?.iter().map(|api| (root.join(&api.spec), spec_name(api))))
+}
+
+/// The problems of each spec file read from its path, named in messages as given.
+fn lint_each(
+    specs: impl Iterator<Item = (PathBuf, String)>,
+) -> Result<Vec<cloudjobs_codegen::SpecError>, RegenError> {
     let mut found = Vec::new();
-    for api in apis(root)? {
-        let text =
-            fs::read_to_string(root.join(&api.spec)).map_err(|e| RegenError::Io(api.spec.clone(), e))?;
-        found.extend(cloudjobs_codegen::lint(&spec_name(&api), &text));
+    for (path, name) in specs {
+        let text = fs::read_to_string(&path).map_err(|e| RegenError::Io(path, e))?;
+        found.extend(cloudjobs_codegen::lint(&name, &text));
     }
     Ok(found)
 }
