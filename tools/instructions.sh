@@ -14,7 +14,7 @@ for line in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "instructions" and m.get("executable"):
         print(m["executable"])')
 workloads=("$@")
-[ ${#workloads[@]} -gt 0 ] || workloads=(sign-acs3 sign-tc3 sign-sdk-hmac sign-basic hook-acs3 call-plain call-plain-same-headers call-ours)
+[ ${#workloads[@]} -gt 0 ] || workloads=(sign-acs3 sign-tc3 sign-sdk-hmac sign-basic sign-acs3-minimal hook-acs3 call-plain call-plain-same-headers call-plain-signed-minimally call-ours)
 small=200
 large=1200
 out=$(mktemp -d)

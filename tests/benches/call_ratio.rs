@@ -1,12 +1,14 @@
-//! The three calls of `--bench call`, and four more, measured interleaved:
+//! The three calls of `--bench call`, and five more, measured interleaved:
 //! rounds of a batch of each, one after the other in an order that rotates,
 //! so that every round's ratios compare calls made within the same few tens
 //! of milliseconds. The median over rounds is reported, which a slow spell
 //! of this shared machine moves far less than it moves two criterion runs
-//! made seconds apart. Three of the four, made by hand from the client's
-//! public hooks, split the difference between plain reqwest sending our
-//! headers and our call into its four parts; the last, which signs twice,
-//! prices a signature made with the code warm.
+//! made seconds apart. Four of the five are made by hand from the client's
+//! public hooks: three split the difference between plain reqwest sending
+//! our headers and our call into its four parts, and one signs twice, which
+//! prices a signature made with the code warm. The fifth is plain reqwest
+//! signing each call with the least work the vendor's protocol allows
+//! (`support::minimal_acs3`): the floor of any signed call through reqwest.
 //! Usage: `cargo bench -p cloudjobs-tests --bench call_ratio [ROUNDS]`
 //! (default 200 rounds of 50 calls of each kind).
 
@@ -18,7 +20,7 @@ mod support;
 const BATCH: u32 = 50;
 
 /// The calls compared, in the order of the steps between them.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "plain reqwest, unsigned",
     "plain reqwest, our headers",
     "prepared by hand, not signed",
@@ -26,6 +28,7 @@ const KINDS: [&str; 7] = [
     "through the exec hook",
     "cloudjobs, signed",
     "signed twice by hand",
+    "plain reqwest, signed minimally",
 ];
 
 fn median(values: &mut [f64]) -> f64 {
@@ -42,7 +45,8 @@ async fn call(calls: &support::Calls, kind: usize) {
         3 => drop(black_box(calls.prepared_and_signed().await)),
         4 => drop(black_box(calls.through_execute().await)),
         5 => drop(black_box(calls.ours().await)),
-        _ => drop(black_box(calls.signed_twice().await)),
+        6 => drop(black_box(calls.signed_twice().await)),
+        _ => drop(black_box(calls.plain_signed_minimally().await)),
     }
 }
 
@@ -77,14 +81,24 @@ fn main() {
         let mut each: Vec<f64> = times[over].iter().zip(&times[under]).map(|(o, u)| o / u).collect();
         median(&mut each)
     };
-    let ratios = [(5, 0), (5, 1), (1, 0), (2, 1), (3, 2), (4, 3), (5, 4), (6, 3)]
+    let ratios = [(5, 0), (5, 1), (1, 0), (2, 1), (3, 2), (4, 3), (5, 4), (6, 3), (7, 0), (5, 7)]
         .map(|(over, under)| ratio(over, under));
     println!("{rounds} rounds of {BATCH} calls of each kind, medians:");
     for (kind, spent) in KINDS.iter().zip(&mut times) {
         println!("  {kind:<32} {:7.1} µs", median(spent));
     }
-    let [ours_vs_plain, ours_vs_headers, headers_vs_plain, preparing, signing, exec, generated, second] =
-        ratios;
+    let [
+        ours_vs_plain,
+        ours_vs_headers,
+        headers_vs_plain,
+        preparing,
+        signing,
+        exec,
+        generated,
+        second,
+        minimal,
+        ours_vs_minimal,
+    ] = ratios;
     println!("  ours / plain                     {ours_vs_plain:7.3}");
     println!("  ours / plain with our headers    {ours_vs_headers:7.3}, of which");
     println!("    building as generated, preparing {preparing:5.3}");
@@ -93,4 +107,6 @@ fn main() {
     println!("    the generated builder, decoder {generated:7.3}");
     println!("  our headers / plain              {headers_vs_plain:7.3}");
     println!("  a second signature, code warm    {second:7.3}");
+    println!("  plain reqwest signed minimally / plain {minimal:7.3}");
+    println!("  ours / plain reqwest signed minimally {ours_vs_minimal:7.3}");
 }

@@ -20,9 +20,11 @@ const WORKLOADS: &[&str] = &[
     "sign-tc3",
     "sign-sdk-hmac",
     "sign-basic",
+    "sign-acs3-minimal",
     "hook-acs3",
     "call-plain",
     "call-plain-same-headers",
+    "call-plain-signed-minimally",
     "call-ours",
 ];
 
@@ -47,6 +49,14 @@ fn run(workload: &str, times: usize) {
                 black_box(basic::basic(black_box("admin"), black_box("password")));
             }
         }
+        "sign-acs3-minimal" => {
+            let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, support::ALIBABA_KEY.1.as_bytes());
+            for _ in 0..times {
+                let date = humantime::format_rfc3339_seconds(now).to_string();
+                let (host, task) = (support::ALIBABA_HOST, support::TASK_ID);
+                black_box(support::minimal_acs3(host, task, &key, &date, support::ACS3_NONCE));
+            }
+        }
         "hook-acs3" => {
             let (config, request) = support::hook_request();
             for _ in 0..times {
@@ -68,6 +78,7 @@ fn calls(workload: &str, times: usize) {
         match workload {
             "call-plain" => black_box(calls.plain().await),
             "call-plain-same-headers" => black_box(calls.plain_with_our_headers().await),
+            "call-plain-signed-minimally" => black_box(calls.plain_signed_minimally().await),
             "call-ours" => black_box(calls.ours().await),
             other => panic!("unknown workload {other}; the workloads are {WORKLOADS:?}"),
         };
