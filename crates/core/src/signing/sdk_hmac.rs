@@ -21,6 +21,21 @@ const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token")
 /// `/` that Huawei's canonical URI always has.
 pub fn canonical_uri(path: &str) -> String {
     let mut uri = String::with_capacity(path.len().saturating_add(1));
+    // The usual path, of unreserved characters and `/` only, decodes and
+    // encodes to itself.
+    if path.bytes().all(|byte| byte == b'/' || super::is_unreserved_byte(byte)) {
+        uri.push_str(path);
+    } else {
+        push_reencoded_segments(&mut uri, path);
+    }
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+/// Each segment of `path` decoded and encoded again per RFC 3986, joined by `/`.
+fn push_reencoded_segments(uri: &mut String, path: &str) {
     for (i, segment) in path.split('/').enumerate() {
         if i > 0 {
             uri.push('/');
@@ -28,10 +43,6 @@ pub fn canonical_uri(path: &str) -> String {
         let decoded = percent_decode_str(segment).decode_utf8_lossy();
         uri.extend(percent_encoding::utf8_percent_encode(&decoded, super::RFC3986));
     }
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
-    uri
 }
 
 /// The canonical request over `signed` headers.
@@ -231,5 +242,19 @@ mod tests {
             "/v1/identity-center-service/status/"
         );
         assert_eq!(canonical_uri("/a%20b/"), "/a%20b/");
+    }
+
+    #[test]
+    fn canonical_uri_decodes_and_encodes_each_segment_unless_nothing_would_change() {
+        // Lower-case escapes come back upper-case, `*` and non-ASCII encoded.
+        assert_eq!(canonical_uri("/a%2a/b*c"), "/a%2A/b%2Ac/");
+        assert_eq!(canonical_uri("/é/%7e"), "/%C3%A9/~/");
+        // A path that decoding and encoding leave as it is, taken as it is.
+        for path in ["", "/", "/v1/x", "/A-z_0.9~/", "//a"] {
+            let mut reencoded = String::new();
+            push_reencoded_segments(&mut reencoded, path);
+            assert_eq!(reencoded, path);
+            assert_eq!(canonical_uri(path).trim_end_matches('/'), path.trim_end_matches('/'), "{path}");
+        }
     }
 }
