@@ -146,13 +146,22 @@ fn leaf_help(api: &str, protocol: &Protocol, operation: &cloudjobs_core::Operati
     text + "\n" + retries
 }
 
+/// A duration flag's value (`90s`, `10m`), refused when zero: a zero timeout
+/// would end every call, or every wait, before it could start.
+fn positive_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration.is_zero() => Err("a timeout must be longer than zero".into()),
+        parsed => parsed.map_err(|e| e.to_string()),
+    }
+}
+
 /// The flags every call takes: output shaping, timeouts, retries, tracing.
 fn call_args() -> Vec<Arg> {
     let duration = |name: &'static str, help: String| {
         Arg::new(name)
             .long(name)
             .value_name("DURATION")
-            .value_parser(humantime::parse_duration)
+            .value_parser(positive_duration)
             .help(help)
             .help_heading("Calls")
     };
@@ -253,7 +262,7 @@ fn api_command(name: &'static str, protocol: &'static Protocol) -> Command {
                         .long("timeout")
                         .value_name("DURATION")
                         .requires("wait")
-                        .value_parser(humantime::parse_duration)
+                        .value_parser(positive_duration)
                         .help(timeout_help),
                 )
                 .arg(

@@ -109,7 +109,7 @@ impl ClientConfig {
         self
     }
 
-    /// The connection timeout (default 10 s).
+    /// The connection timeout (default 10 s). Zero is refused when the client is made.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -117,13 +117,13 @@ impl ClientConfig {
 
     /// The longest silence while reading an answer: between connecting and
     /// the first byte, or between two chunks of the body (default: none, the
-    /// whole-request timeout alone bounds it).
+    /// whole-request timeout alone bounds it). Zero is refused when the client is made.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = Some(timeout);
         self
     }
 
-    /// The timeout of a whole request (default 30 s).
+    /// The timeout of a whole request (default 30 s). Zero is refused when the client is made.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -223,13 +223,25 @@ impl ClientConfig {
         let http = match &self.http {
             Some(http) => http.clone(),
             None => http_client(
-                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                self.read_timeout,
-                self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                nonzero_timeout("connect_timeout", self.connect_timeout)?.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                nonzero_timeout("read_timeout", self.read_timeout)?,
+                nonzero_timeout("timeout", self.timeout)?.unwrap_or(DEFAULT_TIMEOUT),
             )?,
         };
         Ok(Connection { base_url, http, config: self })
     }
+}
+
+/// A timeout as set, refused when zero: reqwest would then fail every
+/// request at once, which reads as a network fault rather than the setting
+/// it is.
+fn nonzero_timeout(setting: &str, timeout: Option<Duration>) -> Result<Option<Duration>, CloudError> {
+    if timeout.is_some_and(|timeout| timeout.is_zero()) {
+        return Err(CloudError::configuration(format!(
+            "ClientConfig::{setting} is zero, which would fail every request at once"
+        )));
+    }
+    Ok(timeout)
 }
 
 /// A limit set under another spelling of one of this API's operations

@@ -4,6 +4,7 @@
 
 use cloudjobs_core::{ClientConfig, CloudError, Credentials, ErrorKind};
 use serde_json::json;
+use std::time::Duration;
 use wiremock::MockServer;
 
 use crate::support::{sample_args, server_answering, server_answering_raw};
@@ -251,6 +252,24 @@ fn a_rate_limit_under_the_rust_name_of_an_operation_is_refused() {
     make(config().rate_limit("GetTaskStatus", Some(5))).unwrap();
     // Another API's operation: the configuration may be shared with its client.
     make(config().rate_limit("GetProvisioningTaskStatus", Some(5))).unwrap();
+}
+
+#[test]
+fn a_zero_timeout_is_refused_when_the_client_is_made() {
+    let config = || ClientConfig::new().credentials(keys("alibaba-cloudsso")).endpoint("http://127.0.0.1:1");
+    let make = |config: ClientConfig| cloudjobs_alibaba_cloudsso::Client::with_config(config).map(drop);
+    type Setter = fn(ClientConfig, Duration) -> ClientConfig;
+    let settings: [(&str, Setter); 3] = [
+        ("connect_timeout", ClientConfig::connect_timeout),
+        ("read_timeout", ClientConfig::read_timeout),
+        ("timeout", ClientConfig::timeout),
+    ];
+    for (name, set) in settings {
+        let error = make(set(config(), Duration::ZERO)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Configuration);
+        assert!(error.message().contains(&format!("ClientConfig::{name} is zero")), "{error}");
+        make(set(config(), Duration::from_millis(1))).unwrap();
+    }
 }
 
 #[test]
