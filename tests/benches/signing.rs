@@ -55,8 +55,9 @@ fn signers(c: &mut Criterion) {
         })
     });
     // A second baseline: ACS3 written out for this one request
-    // (`support::minimal_acs3`), date included, which a signer for every
-    // request of every API cannot beat. It is checked to sign as ours does.
+    // (`support::minimal_acs3`), date included. Against it, what our signer
+    // pays for serving every request of every API. It is checked to sign as
+    // ours does.
     let minimal = |now: SystemTime| {
         let date = humantime::format_rfc3339_seconds(now).to_string();
         support::minimal_acs3(support::ALIBABA_HOST, support::TASK_ID, &key, &date, support::ACS3_NONCE)

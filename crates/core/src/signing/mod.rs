@@ -340,7 +340,7 @@ pub(crate) fn canonical_request_of(
         let start = out.len();
         out.push_str(value);
         // Lower-cased where it was copied: pushing it a character at a time costs more.
-        if let Some(copied) = out.get_mut(start..).filter(|_| lowercase_values) {
+        if lowercase_values && let Some(copied) = out.get_mut(start..) {
             copied.make_ascii_lowercase();
         }
         out.push('\n');
@@ -721,7 +721,7 @@ mod tests {
     /// encoded name, then value, and joined.
     #[test]
     fn canonical_query_is_its_definition_whether_sent_in_order_or_not() {
-        let texts = ["", "a", "A", "b", "a-", "~", "1", "a b", "*", "é"];
+        let texts = ["", "a", "A", "b", "a-", "~", "1", "a b", "*", "é", "%", "+", "=", "&"];
         let pairs: Vec<(&str, &str)> =
             texts.iter().flat_map(|n| texts.iter().map(move |v| (*n, *v))).collect();
         for first in &pairs {
@@ -740,6 +740,32 @@ mod tests {
                 assert_eq!(canonical_query(&parts), expected, "{target}");
             }
         }
+        // Three pairs, in order but for one, and a name sent twice.
+        for (target, expected) in [
+            ("/?a=1&b=2&c=3", "a=1&b=2&c=3"),
+            ("/?a=1&c=3&b=2", "a=1&b=2&c=3"),
+            ("/?a=2&b=1&a=1", "a=1&a=2&b=1"),
+            ("/?a=1&b=%2a&c=3", "a=1&b=%2A&c=3"),
+        ] {
+            let parts = RequestParts::from_target("GET", target, vec![], vec![]);
+            assert_eq!(canonical_query(&parts), expected, "{target}");
+        }
+    }
+
+    #[cfg(any(feature = "alibaba", feature = "tencent", feature = "huawei"))]
+    #[test]
+    fn header_values_are_lower_cased_only_for_the_scheme_that_asks() {
+        let signed = [("content-type", " Application/JSON; Charset=UTF-8 "), ("host", "Example.COM")];
+        let lower = canonical_request_of("POST", "/", "", &signed, true, "h");
+        assert!(
+            lower.contains("\ncontent-type:application/json; charset=utf-8\nhost:example.com\n"),
+            "{lower}"
+        );
+        let kept = canonical_request_of("POST", "/", "", &signed, false, "h");
+        assert!(
+            kept.contains("\ncontent-type:Application/JSON; Charset=UTF-8\nhost:Example.COM\n"),
+            "{kept}"
+        );
     }
 
     #[test]
