@@ -128,9 +128,12 @@ fn usage_and_configuration_errors_exit_2() {
     assert_eq!(no_endpoint.code, cloudjobs_cli::EXIT_USAGE);
     assert!(no_endpoint.stderr.contains("--endpoint <URL>"), "Oracle requires it: {}", no_endpoint.stderr);
 
-    // A zero timeout would fail every call at once, as if the network had.
-    for flag in ["--connect-timeout", "--read-timeout", "--call-timeout"] {
+    // A zero timeout would fail every call, or end a wait, at once, as if the network had.
+    for flag in ["--connect-timeout", "--read-timeout", "--call-timeout", "--timeout"] {
         let mut args = command_line("alibaba-cloudsso", "http://127.0.0.1:1");
+        if flag == "--timeout" {
+            args.push("--wait".into());
+        }
         args.extend([flag.into(), "0s".into()]);
         let zero = run(&args, &vars);
         assert_eq!(zero.code, cloudjobs_cli::EXIT_USAGE, "{flag}: {}", zero.stderr);
