@@ -193,16 +193,20 @@ fn with_retry_notes(checked: &CheckedSpec) -> openapiv3::OpenAPI {
 }
 
 /// progenitor derives `Debug` for `Client`, which prints the base URL as it
-/// is, with any `user:password@` an endpoint carries (a proxy's). The derive
-/// is removed; the runtime's `client_glue!` gives the impl, which shows the
-/// URL without it, as the configuration's own `Debug` does.
+/// is, with any `user:password@` an endpoint carries (a proxy's). `Debug` is
+/// taken out of the derive, whatever else it lists; the runtime's
+/// `client_glue!` gives the impl, which shows the URL without it, as the
+/// configuration's own `Debug` does.
 fn redact_client_debug(file: &mut syn::File) {
+    type Derived = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
     for item in &mut file.items {
         if let syn::Item::Struct(client) = item
             && client.ident == "Client"
         {
             for attribute in client.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-                *attribute = syn::parse_quote!(#[derive(Clone)]);
+                let Ok(derived) = attribute.parse_args_with(Derived::parse_terminated) else { continue };
+                let kept: Derived = derived.into_iter().filter(|path| !path.is_ident("Debug")).collect();
+                *attribute = syn::parse_quote!(#[derive(#kept)]);
             }
         }
     }
