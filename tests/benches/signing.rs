@@ -62,13 +62,7 @@ fn signers(c: &mut Criterion) {
         let date = humantime::format_rfc3339_seconds(now).to_string();
         support::minimal_acs3(support::ALIBABA_HOST, support::TASK_ID, &key, &date, support::ACS3_NONCE)
     };
-    let [.., (_, written_out)] = minimal(now);
-    let ours = signers.acs3(&SigningKeyCache::default(), now);
-    assert_eq!(
-        Some(&written_out),
-        ours.last().map(|(_, value)| value),
-        "the minimal ACS3 signature is wrong"
-    );
+    support::check_minimal_acs3(support::ALIBABA_HOST, support::TASK_ID, &key);
     group.bench_function("ACS3 written for this one request", |b| {
         b.iter(|| black_box(minimal(black_box(now))))
     });
