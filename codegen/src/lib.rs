@@ -141,7 +141,7 @@ pub fn generate(spec_file: &str, spec_text: &str) -> Result<String, SpecError> {
             .ok_or_else(|| generator_error("progenitor produced no `types` module".to_owned()))?
             .extend(items.items);
     }
-    remove_panicking_constructor(&mut file);
+    keep_only_checked_constructors(&mut file);
     redact_client_debug(&mut file);
     let waiters: syn::File = syn::parse2(emit::start_waiters(&checked))
         .map_err(|e| generator_error(format!("start waiters do not parse: {e}")))?;
@@ -220,7 +220,7 @@ fn redact_client_debug(file: &mut syn::File) {
 /// checks nothing (credentials of the wrong kind would send requests
 /// unsigned) and becomes private to the crate, where the glue calls it. A
 /// caller's own `reqwest::Client` goes in `ClientConfig::http_client`.
-fn remove_panicking_constructor(file: &mut syn::File) {
+fn keep_only_checked_constructors(file: &mut syn::File) {
     for item in &mut file.items {
         if let syn::Item::Impl(block) = item
             && block.trait_.is_none()
